@@ -1,0 +1,129 @@
+"""Turn a parsed HTML element (a chapter's `div.userstuff`, a summary blockquote)
+into chapter text, the way a reader sees it in a browser.
+
+Used by every HTML-based reader (AO3 downloads, work pages, EPUB chapters,
+FanFicFare). The walk is iterative, so 100,000 nested elements cannot exhaust
+Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..model import Chapter
+from .builder import ChapterBuilder
+
+# Elements that end one paragraph and start another.
+BLOCK_TAGS = frozenset(
+    "p div blockquote h1 h2 h3 h4 h5 h6 li ul ol dl dt dd table tr td th thead tbody tfoot "
+    "section article header footer aside center pre address figure figcaption details "
+    "summary main nav hgroup caption".split()
+)
+STYLE_OF_TAG = {
+    "em": "italic", "i": "italic", "cite": "italic", "var": "italic", "dfn": "italic",
+    "strong": "bold", "b": "bold",
+    "u": "underline", "ins": "underline",
+    "s": "strike", "strike": "strike", "del": "strike",
+    "blockquote": "blockquote",
+    "center": "center",
+}
+SKIP_TAGS = frozenset("script style noscript template head title iframe object embed svg math button form input select textarea".split())
+
+
+def _style_for(node: LexborNode) -> str | None:
+    style = STYLE_OF_TAG.get(node.tag)
+    if style:
+        return style
+    if node.tag in ("p", "div", "span"):
+        attrs = node.attributes
+        css = (attrs.get("style") or "").replace(" ", "").lower()
+        if node.tag != "span" and ("text-align:center" in css or attrs.get("align") == "center"):
+            return "center"
+        if "font-style:italic" in css:
+            return "italic"
+        if "font-weight:bold" in css or "font-weight:700" in css:
+            return "bold"
+    return None
+
+
+def feed_element(builder: ChapterBuilder, root: LexborNode, skip=None) -> None:
+    """Walk `root`'s descendants in document order, feeding text, breaks and styles
+    into `builder`. `skip(node)` returning True drops an element and its content."""
+    node = root.child
+    # Stack of (element, style opened for it) so styles close on the way out.
+    while node is not None:
+        descend = False
+        tag = node.tag
+        if tag == "-text":
+            builder.append_text(node.text_content or "")
+        elif tag == "br":
+            builder.line_break()
+        elif tag == "hr":
+            builder.end_paragraph()
+            builder.scene_break("<hr>")
+        elif tag in SKIP_TAGS or tag in ("-comment", "!doctype") or (skip is not None and skip(node)):
+            pass
+        elif tag == "img":
+            alt = node.attributes.get("alt")
+            if alt:
+                builder.append_text(f"[{alt}]")
+        else:
+            if tag in BLOCK_TAGS:
+                builder.end_paragraph()
+            style = _style_for(node)
+            if style:
+                builder.open_style(style)
+            descend = node.child is not None
+            if not descend:
+                _leave(builder, node)
+        if descend:
+            node = node.child
+            continue
+        # climb until a next sibling exists, leaving elements on the way
+        while node is not None:
+            nxt = node.next
+            if nxt is not None:
+                node = nxt
+                break
+            node = node.parent
+            if node is None or node.mem_id == root.mem_id:
+                node = None
+                break
+            _leave(builder, node)
+
+
+def _leave(builder: ChapterBuilder, node: LexborNode) -> None:
+    style = _style_for(node)
+    if style:
+        builder.close_style(style)
+    if node.tag in BLOCK_TAGS:
+        builder.end_paragraph()
+
+
+def chapter_from_element(
+    element: LexborNode | None, index: int, title: str | None = None, skip=None, **extra
+) -> Chapter:
+    builder = ChapterBuilder()
+    if element is not None:
+        feed_element(builder, element, skip=skip)
+    return builder.build(index, title, **extra)
+
+
+def element_text(element: LexborNode | None) -> str | None:
+    """Plain text of a summary/notes block: paragraphs separated by a blank line.
+    None for a missing or empty element."""
+    if element is None:
+        return None
+    text = chapter_from_element(element, 0).text
+    return text or None
+
+
+def inline_text(element: LexborNode | None) -> str:
+    """One-line text of a small element (a heading, a tag link), whitespace collapsed."""
+    if element is None:
+        return ""
+    return " ".join((element.text(deep=True, separator="") or "").split())
+
+
+def parse_html(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(html)
