@@ -1,0 +1,150 @@
+"""The `ficlens` command line: a thin skin over the library.
+
+Each command parses its options, makes one library call and prints. Errors the
+library raises on purpose (`FiclensError`) become one line on stderr and exit 2;
+anything else becomes one line and exit 3 (set FICLENS_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import FiclensError
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+def _friendly_errors(func):
+    """Turn exceptions into one-line messages and exit codes, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except FiclensError as exc:
+            click.echo(f"ficlens: error: {exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt, BrokenPipeError):
+            raise
+        except Exception as exc:  # a bug in ficlens: still no traceback for the user
+            if os.environ.get("FICLENS_DEBUG"):
+                raise
+            where = kwargs.get("file") or ""
+            click.echo(
+                f"ficlens: internal error{' on ' + str(where) if where else ''}: "
+                f"{type(exc).__name__}: {exc} (set FICLENS_DEBUG=1 for details)",
+                err=True,
+            )
+            sys.exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+FILE_ARG = click.argument("file", type=click.Path(path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="ficlens")
+def main() -> None:
+    """ficlens: fan fiction in, structured narrative data out.
+
+    FILE may be an AO3 download (HTML or EPUB), an AO3 work page saved from a
+    browser, a bare AO3 chapter fragment, a FanFicFare EPUB or HTML file, or
+    plain text / Markdown. The format is detected from the content.
+
+    \b
+    Examples:
+      ficlens info work.html            metadata as a table
+      ficlens text work.epub --format md
+      ficlens analyze work.html -o work.json
+
+    Exit codes: 0 success, 2 bad input (message names the file), 3 internal error.
+    """
+
+
+@main.command()
+@FILE_ARG
+@click.option("--json", "as_json", is_flag=True, help="Print the metadata as JSON instead of a table.")
+@_friendly_errors
+def info(file: Path, as_json: bool) -> None:
+    """Show a work's metadata: title, authors, tags, stats, chapters.
+
+    \b
+    Example:
+      ficlens info examples/lighthouse.html --json
+    """
+    from .export.document import work_document
+    from .export.table import print_work_info
+    from .ingest import read_work
+
+    work = read_work(file)
+    if as_json:
+        click.echo(json.dumps(work_document(work)["work"], ensure_ascii=False, indent=2))
+    else:
+        print_work_info(work)
+
+
+@main.command()
+@FILE_ARG
+@click.option("--format", "fmt", type=click.Choice(["txt", "md"]), default="txt", show_default=True,
+              help="Plain text, or Markdown with *italics* and **bold** kept.")
+@click.option("--notes", is_flag=True, help="Include summaries and author's notes.")
+@_friendly_errors
+def text(file: Path, fmt: str, notes: bool) -> None:
+    """Print the clean story text with chapter headings (no site chrome, no notes
+    unless --notes)."""
+    from .export.text import render_text
+    from .ingest import read_work
+
+    click.echo(render_text(read_work(file), fmt=fmt, notes=notes), nl=False)
+
+
+@main.command()
+@FILE_ARG
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write here instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
+              help="Output format.")
+@click.option("--compact", is_flag=True, help="JSON on one line (no indentation).")
+@_friendly_errors
+def analyze(file: Path, output: Path | None, fmt: str, compact: bool) -> None:
+    """Analyse a work and write the ficlens JSON document (schema ficlens/1).
+
+    The document holds the metadata (`work`), the chapters with their paragraph,
+    style and scene-break spans, and one top-level list per analysis layer.
+
+    \b
+    Example:
+      ficlens analyze work.html -o work.json
+    """
+    from .export.document import dumps
+    from .ingest import read_work
+    from .pipeline import analyze as run_pipeline
+
+    doc = run_pipeline(read_work(file))
+    rendered = dumps(doc, indent=None if compact else 2)
+    if output is None:
+        click.echo(rendered)
+    else:
+        _write_output(output, rendered + "\n")
+        click.echo(f"wrote {output}", err=True)
+
+
+def _write_output(path: Path, content: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        raise FiclensError(f"cannot write output: {exc.strerror or exc}", path) from exc
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

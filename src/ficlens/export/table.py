@@ -1,0 +1,59 @@
+"""Metadata as a readable terminal table (rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from ..model import Work
+
+
+def work_info_rows(work: Work) -> list[tuple[str, str]]:
+    m = work.meta
+    rows: list[tuple[str, str]] = [
+        ("Title", m.title or "(untitled)"),
+        ("Authors", ", ".join(f"{a.name} ({a.login})" if a.login and a.login != a.name else a.name
+                              for a in m.authors)),
+        ("Rating", m.rating or ""),
+        ("Warnings", ", ".join(m.warnings)),
+        ("Categories", ", ".join(m.categories)),
+        ("Fandoms", ", ".join(m.fandoms)),
+        ("Relationships", ", ".join(f"{r.tag} [{r.kind}]" for r in m.relationships)),
+        ("Characters", ", ".join(m.characters)),
+        ("Additional Tags", ", ".join(m.freeform)),
+        ("Language", m.language or ""),
+        ("Series", ", ".join(f"Part {s.part} of {s.title}" if s.part else s.title for s in m.series)),
+        ("Collections", ", ".join(m.collections)),
+        ("Published", m.published or ""),
+        ("Updated", m.updated or ""),
+        ("Status", {True: "Completed", False: "In progress", None: ""}[m.completed]),
+        ("Words", f"{m.words:,}" if m.words is not None else ""),
+        ("Chapters", _chapters(work)),
+        ("Kudos / Hits / Comments / Bookmarks",
+         " / ".join("" if v is None else f"{v:,}" for v in (m.kudos, m.hits, m.comments, m.bookmarks))
+         if m.kudos is not None or m.hits is not None else ""),
+        ("Source", f"{m.source.format}" + (f" ({m.source.url})" if m.source.url else "")),
+    ]
+    return [(k, v) for k, v in rows if v]
+
+
+def _chapters(work: Work) -> str:
+    c = work.meta.chapters
+    stated = f"{c.posted}/{c.total if c.total is not None else '?'}" if c.posted is not None else ""
+    read = f"{len(work.chapters)} read, {work.word_count:,} words of text"
+    return f"{stated} ({read})" if stated else read
+
+
+def print_work_info(work: Work, console: Console | None = None) -> None:
+    console = console or Console()
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column(overflow="fold")
+    for key, value in work_info_rows(work):
+        table.add_row(key, value)
+    console.print(table)
+    if len(work.chapters) > 1:
+        chapters = Table("#", "Chapter", "Paragraphs", "Words", box=None)
+        for ch in work.chapters:
+            chapters.add_row(str(ch.index), ch.title or "", str(len(ch.paragraphs)), f"{len(ch.text.split()):,}")
+        console.print(chapters)

@@ -1,0 +1,40 @@
+"""Shared test helpers: fixture paths and running the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parent.parent
+EXAMPLE_WORK = ROOT / "src" / "ficlens" / "examples" / "lighthouse.html"
+EVAL_DIR = ROOT.parent / "shared" / "eval"
+
+# Readable single-file fixtures of every format (EPUB sources are folders built into
+# zips by tests/epub_builder.py; hostile and broken files live under fixtures/bad).
+READABLE_SUFFIXES = {".html", ".htm", ".txt", ".md", ".xhtml"}
+
+
+def readable_fixture_files() -> list[Path]:
+    files = [
+        p for p in FIXTURES.rglob("*")
+        if p.is_file() and p.suffix in READABLE_SUFFIXES
+        and not ({"bad", "epub"} & set(p.relative_to(FIXTURES).parts))
+    ]
+    if EXAMPLE_WORK.exists():
+        files.append(EXAMPLE_WORK)
+    return sorted(files)
+
+
+@pytest.fixture
+def cli():
+    from ficlens.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return run
