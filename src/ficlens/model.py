@@ -145,3 +145,70 @@ class Work:
 def to_dict(obj) -> dict:
     """Plain-dict form of any model object, tuples as lists (for JSON)."""
     return asdict(obj)
+
+
+# --- Annotation layers (added by analysis, never by readers) --------------------
+# Every annotation names its chapter (1-based `Chapter.index`) and carries
+# end-exclusive character offsets into that chapter's text.
+
+QuoteKind = Literal["explicit", "anaphoric", "implicit"]
+MentionKind = Literal["name", "pronoun", "description", "first_person", "second_person"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    chapter: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """One utterance: one or more spans of quoted text (the marks themselves are
+    outside the spans), e.g. two spans for "I was out," he said, "for a walk."
+    `paragraph` is the index (0-based) of the chapter paragraph it starts in."""
+
+    id: str
+    chapter: int
+    spans: tuple[tuple[int, int], ...]
+    text: str
+    paragraph: int
+    speaker: str | None = None  # character id
+    addressees: tuple[str, ...] = ()
+    kind: QuoteKind | None = None
+    confidence: float = 0.0
+    cue: Span | None = None  # the mention that licensed the attribution
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A set-apart passage that is not spoken dialogue: an italic thought, or a
+    letter/text message in a blockquote (`written`)."""
+
+    id: str
+    chapter: int
+    start: int
+    end: int
+    text: str
+    character: str | None = None  # thinker / writer when known
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    chapter: int
+    start: int
+    end: int
+    text: str
+    kind: MentionKind
+    character: str | None  # character id, None when unresolved
+
+
+@dataclass(frozen=True, slots=True)
+class Character:
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    gender: Literal["he", "she", "they", "unknown"] = "unknown"
+    mentions: int = 0
+    quotes: int = 0
+    tagged: bool = False  # named in the work's AO3 character/relationship tags
