@@ -1,27 +1,84 @@
 """The analysis pipeline: which layers run, in which order.
 
-Each layer is a plain function `layer(work, doc) -> None` that reads the `Work`
-(and the layers already in the document) and adds its own top-level list(s).
-The order is declared here, once; `ficlens analyze` and `ficlens eval` both call
+Each layer is a plain function `layer(analysis) -> None` that reads the `Work` and
+what earlier layers left on the `Analysis`, and adds its own results. The order is
+declared once, in `LAYERS`; `ficlens analyze` and `ficlens eval` both call
 `analyze`, so evaluation measures exactly what users get.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
 
-from .export.document import work_document
-from .model import Work
-
-Layer = Callable[[Work, dict[str, Any]], None]
-
-# Filled in as layers land (characters, mentions, quotes, ...), in dependency order.
-LAYERS: list[tuple[str, Layer]] = []
+from .export.document import layers_document, work_document
+from .model import Passage, Quotation, Work
 
 
-def analyze(work: Work, layers: list[tuple[str, Layer]] | None = None) -> dict[str, Any]:
-    """Run every layer over `work` and return the JSON-ready document."""
-    doc = work_document(work)
+@dataclass
+class Analysis:
+    """Everything the layers produce for one work, before it becomes JSON."""
+
+    work: Work
+    gold_characters: Sequence[tuple[str, Sequence[str]]] | None = None  # eval's --gold-characters
+    nlp: Any = None  # a loaded spaCy pipeline, or None for the default model
+    parses: list = field(default_factory=list)
+    quotations: list[Quotation] = field(default_factory=list)
+    thoughts: list[Passage] = field(default_factory=list)
+    written: list[Passage] = field(default_factory=list)
+    characters: Any = None  # ficlens.characters.CharacterLayer
+
+
+def parse_layer(a: Analysis) -> None:
+    from .text.nlp import parse_chapters
+
+    a.parses = parse_chapters(a.work, nlp=a.nlp)
+
+
+def quotations_layer(a: Analysis) -> None:
+    from .dialogue.quotes import find_passages, find_quotations
+
+    for chapter in a.work.chapters:
+        a.quotations.extend(find_quotations(chapter))
+        thoughts, written = find_passages(chapter)
+        a.thoughts.extend(thoughts)
+        a.written.extend(written)
+
+
+def characters_layer(a: Analysis) -> None:
+    from .characters import build_characters
+
+    a.characters = build_characters(a.work, a.parses, a.quotations, gold_characters=a.gold_characters)
+
+
+def speakers_layer(a: Analysis) -> None:
+    from .dialogue.speakers import attribute_speakers
+
+    a.quotations = attribute_speakers(a.work, a.parses, a.quotations, a.characters)
+
+
+Layer = Callable[[Analysis], None]
+
+# Dependency order: parsing and quotations first, characters need both, speakers need all.
+LAYERS: list[tuple[str, Layer]] = [
+    ("parse", parse_layer),
+    ("quotations", quotations_layer),
+    ("characters", characters_layer),
+    ("speakers", speakers_layer),
+]
+
+
+def run_layers(work: Work, layers: Sequence[tuple[str, Layer]] | None = None, **options: Any) -> Analysis:
+    analysis = Analysis(work, **options)
     for _name, layer in LAYERS if layers is None else layers:
-        layer(work, doc)
+        layer(analysis)
+    return analysis
+
+
+def analyze(work: Work, layers: Sequence[tuple[str, Layer]] | None = None, **options: Any) -> dict[str, Any]:
+    """Run the layers over `work` and return the JSON-ready document.
+    Options: `gold_characters=[(name, aliases), ...]`, `nlp=<spaCy pipeline>`."""
+    analysis = run_layers(work, layers, **options)
+    doc = work_document(work)
+    doc.update(layers_document(analysis))
     return doc

@@ -19,7 +19,8 @@ SCHEMA_ID = "ficlens/1"
 
 
 def work_document(work: Work, layers: dict[str, list] | None = None) -> dict[str, Any]:
-    """The JSON-ready document for `work`, with analysis `layers` added as top-level lists."""
+    """The JSON-ready document for `work` (metadata and chapters), with any extra
+    top-level `layers` added."""
     meta = asdict(work.meta)
     source = meta.pop("source")
     meta["source"] = source
@@ -45,6 +46,46 @@ def _chapter(chapter: Chapter) -> dict[str, Any]:
         "styles": [{"start": s.start, "end": s.end, "style": s.style} for s in chapter.styles],
         "scene_breaks": [{"offset": b.offset, "marker": b.marker} for b in chapter.scene_breaks],
     }
+
+
+def layers_document(analysis) -> dict[str, Any]:
+    """The analysis layers of a `pipeline.Analysis` as top-level lists.
+
+    Quotation ids are renumbered work-wide in reading order ("Q1", "Q2", ...), and
+    each character's `quotes` count is taken from the attributed quotations."""
+    out: dict[str, Any] = {}
+    quotations = sorted(analysis.quotations, key=lambda q: (q.chapter, q.spans[0][0]))
+    lines: dict[str, int] = {}
+    for q in quotations:
+        if q.speaker:
+            lines[q.speaker] = lines.get(q.speaker, 0) + 1
+    if analysis.characters is not None:
+        out["characters"] = [
+            {"id": c.id, "name": c.name, "aliases": list(c.aliases), "gender": c.gender,
+             "mentions": c.mentions, "quotes": lines.get(c.id, 0), "tagged": c.tagged}
+            for c in analysis.characters.characters
+        ]
+        out["mentions"] = [
+            {"chapter": m.chapter, "start": m.start, "end": m.end, "text": m.text,
+             "kind": m.kind, "character": m.character}
+            for m in sorted(analysis.characters.mentions, key=lambda m: (m.chapter, m.start))
+        ]
+    out["quotes"] = [
+        {"id": f"Q{i}", "chapter": q.chapter, "paragraph": q.paragraph,
+         "spans": [list(s) for s in q.spans], "text": q.text,
+         "speaker": q.speaker, "addressees": list(q.addressees), "kind": q.kind,
+         "confidence": round(q.confidence, 3),
+         "cue": None if q.cue is None else {"chapter": q.cue.chapter, "start": q.cue.start, "end": q.cue.end}}
+        for i, q in enumerate(quotations, 1)
+    ]
+    for name in ("thoughts", "written"):
+        passages = sorted(getattr(analysis, name), key=lambda p: (p.chapter, p.start))
+        out[name] = [
+            {"id": f"{name[0].upper()}{i}", "chapter": p.chapter, "start": p.start, "end": p.end,
+             "text": p.text, "character": p.character}
+            for i, p in enumerate(passages, 1)
+        ]
+    return out
 
 
 def dumps(doc: dict[str, Any], indent: int | None = 2) -> str:
