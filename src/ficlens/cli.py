@@ -138,6 +138,36 @@ def analyze(file: Path, output: Path | None, fmt: str, compact: bool) -> None:
         click.echo(f"wrote {output}", err=True)
 
 
+@main.command()
+@FILE_ARG
+@click.option("--kinds", is_flag=True, help="Show how each speaker was found (explicit/anaphoric/implicit) and the confidence.")
+@_friendly_errors
+def quotes(file: Path, kinds: bool) -> None:
+    """Print the dialogue as a script: SPEAKER → ADDRESSEE: text.
+
+    \b
+    Example:
+      ficlens quotes work.html --kinds
+    """
+    from .export.script import render_script
+    from .ingest import read_work
+    from .pipeline import analyze as run_pipeline
+
+    click.echo(render_script(run_pipeline(read_work(file)), show_kind=kinds), nl=False)
+
+
+@main.command()
+@FILE_ARG
+@_friendly_errors
+def characters(file: Path) -> None:
+    """List the characters: name, aliases, gender, mentions, lines and share of dialogue."""
+    from .export.table import print_characters
+    from .ingest import read_work
+    from .pipeline import analyze as run_pipeline
+
+    print_characters(run_pipeline(read_work(file)))
+
+
 def _write_output(path: Path, content: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

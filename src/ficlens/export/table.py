@@ -57,3 +57,17 @@ def print_work_info(work: Work, console: Console | None = None) -> None:
         for ch in work.chapters:
             chapters.add_row(str(ch.index), ch.title or "", str(len(ch.paragraphs)), f"{len(ch.text.split()):,}")
         console.print(chapters)
+
+
+def print_characters(doc: dict, console: Console | None = None) -> None:
+    """The characters of an analysed work, most mentioned first."""
+    console = console or Console()
+    total_lines = sum(c["quotes"] for c in doc.get("characters", [])) or 1
+    table = Table("Character", "Aliases", "Gender", "Mentions", "Lines", "Dialogue share", box=None)
+    for c in sorted(doc.get("characters", []), key=lambda c: (-c["mentions"] - c["quotes"], c["name"])):
+        aliases = ", ".join(a for a in c["aliases"] if a != c["name"])
+        table.add_row(c["name"] + (" *" if c["tagged"] else ""), aliases, c["gender"], str(c["mentions"]),
+                      str(c["quotes"]), f"{c['quotes'] / total_lines:.0%}")
+    console.print(table)
+    if any(c["tagged"] for c in doc.get("characters", [])):
+        console.print("* named in the work's AO3 tags", style="dim")
