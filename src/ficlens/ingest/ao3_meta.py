@@ -53,7 +53,8 @@ def parse_count(text: str | None) -> int | None:
 
 _STAT_RE = re.compile(
     r"(Published|Updated|Completed|Words|Chapters|Comments|Kudos|Bookmarks|Hits):\s*"
-    r"([0-9][0-9,.\u00a0\u202f ]*[0-9]|[0-9]+/(?:[0-9,]+|\?)|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9?/]+)"
+    # dates and chapter fractions first: the number branch would take "2024" of a date
+    r"([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9,]+/(?:[0-9,]+|\?)|[0-9][0-9,.\u00a0\u202f ]*[0-9]|[0-9?/]+)"
 )
 
 

@@ -180,7 +180,7 @@ def _field_of(dd: LexborNode, dt: LexborNode | None) -> str | None:
 def _tag_names(dd: LexborNode) -> list[str]:
     # `a.tag` only: a reader who hides warnings/freeforms gets a "Show warnings" toggle
     # (li > strong > a) in their place, which is not a tag.
-    links = dd.css("a.tag") or [a for a in dd.css("li > a")]
+    links = dd.css("a.tag") or dd.css("li > a")
     return [name for name in (inline_text(a) for a in links) if name]
 
 
@@ -190,7 +190,9 @@ def _series(dd: LexborNode) -> tuple[SeriesEntry, ...]:
     positions = dd.css("span.position") or [dd]
     entries = []
     for position in positions:
-        link = next((a for a in position.css("a") if not {"previous", "next"} & set(_classes(a))), None)
+        links = [a for a in position.css("a") if not {"previous", "next"} & set(_classes(a))]
+        # Prefer the link to the series itself (older pages had unclassed «/» work links).
+        link = next((a for a in links if _series_url(a.attributes.get("href"))), links[0] if links else None)
         if link is None:
             continue
         part = _PART_RE.search(inline_text(position))
