@@ -41,28 +41,36 @@ def read(tree: LexborHTMLParser, path: str) -> Work:
         )
     if not any(chapter.text for chapter in chapters):
         raise FormatError("AO3 chapter fragment has no story text", path)
-    extraction = _LANDMARKS[_landmark(articles[0][1])]
+    extraction = _landmark(articles[0][1])
     meta = WorkMeta(source=Source(format=FORMAT, path=path, extraction=extraction))
     return Work(meta=meta, chapters=tuple(chapters))
 
 
 def _articles(tree: LexborHTMLParser) -> list[tuple[LexborNode, LexborNode]]:
-    """(text block, landmark heading) pairs: the heading's `div.userstuff` parent
-    ("Chapter Text"), or the `div.userstuff` right after it ("Work Text:")."""
+    """(text block, landmark heading) pairs: the `div.userstuff` the heading opens
+    ("Chapter Text"), or the `div.userstuff` right after it ("Work Text:"). AO3 puts
+    the heading first, so a look-alike heading inside the story text is not one."""
     found = []
     for heading in tree.css("h3.landmark.heading"):
         if _landmark(heading) is None:
             continue
         parent = heading.parent
         if parent is not None and parent.tag == "div" and _is_userstuff(parent):
-            found.append((parent, heading))
+            first = _element_from(parent.child)
+            if first is not None and first.mem_id == heading.mem_id:
+                found.append((parent, heading))
             continue
-        sibling = heading.next
-        while sibling is not None and not sibling.is_element_node:
-            sibling = sibling.next
-        if sibling is not None and sibling.tag == "div" and _is_userstuff(sibling):
-            found.append((sibling, heading))
+        following = _element_from(heading.next)
+        if following is not None and following.tag == "div" and _is_userstuff(following):
+            found.append((following, heading))
     return found
+
+
+def _element_from(node: LexborNode | None) -> LexborNode | None:
+    """`node` or the first element sibling after it (skipping text and comments)."""
+    while node is not None and not node.is_element_node:
+        node = node.next
+    return node
 
 
 def _landmark(heading: LexborNode) -> str | None:

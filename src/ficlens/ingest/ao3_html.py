@@ -59,7 +59,7 @@ def read(tree: LexborHTMLParser, path: str) -> Work:
     message = _archive_message(tree)
     if not fields.get("title"):
         fields["title"] = _fallback_title(tree, message)
-    end_notes_block = tree.css_first("div#endnotes")
+    end_notes_block = tree.css_first("div#afterword div#endnotes") or tree.css_first("div#endnotes")
     if end_notes_block is not None:
         fields["end_notes"] = labelled_notes(end_notes_block).get("end_notes")
     url = ao3_meta.work_url(inline_text(message)) if message is not None else None
