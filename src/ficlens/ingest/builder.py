@@ -56,8 +56,8 @@ class ChapterBuilder:
 
     # -- building one paragraph -------------------------------------------------
     def append_text(self, text: str) -> None:
-        if not text:
-            return
+        if not text or (self._last_char in ("", " ", "\n") and text.isspace()):
+            return  # whitespace that would collapse into nothing (between blocks)
         # Fast path: most text nodes hold only single plain spaces, which the regex
         # would leave as they are; every other _SPACE_RE character is non-printable.
         # The regex scan costs ~20x more than these checks (AO3 HTML throughput).
@@ -115,6 +115,13 @@ class ChapterBuilder:
     def end_paragraph(self) -> None:
         """Close the current paragraph; empty (whitespace-only) paragraphs vanish.
         Styles still open carry over to the next paragraph."""
+        if not self._para:
+            # nothing written since the last paragraph ended (the common case for
+            # nested blocks): only styles opened in between may need carrying over
+            if self._para_styles or any(start for _, start in self._open_styles):
+                self._para_styles = []
+                self._open_styles = [(style, 0) for style, _ in self._open_styles]
+            return
         self._trim_trailing_space()
         text = "".join(self._para)
         carried = [(style, 0) for style, _ in self._open_styles]

@@ -49,13 +49,17 @@ def _style_for(node: LexborNode) -> str | None:
 def feed_element(builder: ChapterBuilder, root: LexborNode, skip=None) -> None:
     """Walk `root`'s descendants in document order, feeding text, breaks and styles
     into `builder`. `skip(node)` returning True drops an element and its content."""
+    # `open_elements` holds, for each element we descended into, the style it opened
+    # and whether it is a block, so leaving it needs no second look at the node.
+    open_elements: list[tuple[str | None, bool]] = []
     node = root.child
-    # Stack of (element, style opened for it) so styles close on the way out.
     while node is not None:
-        descend = False
         tag = node.tag
+        child = None
         if tag == "-text":
-            builder.append_text(node.text_content or "")
+            text = node.text_content
+            if text:
+                builder.append_text(text)
         elif tag == "br":
             builder.line_break()
         elif tag == "hr":
@@ -68,35 +72,36 @@ def feed_element(builder: ChapterBuilder, root: LexborNode, skip=None) -> None:
             if alt:
                 builder.append_text(f"[{alt}]")
         else:
-            if tag in BLOCK_TAGS:
+            is_block = tag in BLOCK_TAGS
+            if is_block:
                 builder.end_paragraph()
             style = _style_for(node)
             if style:
                 builder.open_style(style)
-            descend = node.child is not None
-            if not descend:
-                _leave(builder, node)
-        if descend:
-            node = node.child
+            child = node.child
+            if child is None:
+                _leave(builder, style, is_block)
+            else:
+                open_elements.append((style, is_block))
+        if child is not None:
+            node = child
             continue
         # climb until a next sibling exists, leaving elements on the way
-        while node is not None:
+        while True:
             nxt = node.next
             if nxt is not None:
                 node = nxt
                 break
+            if not open_elements:
+                return
             node = node.parent
-            if node is None or node.mem_id == root.mem_id:
-                node = None
-                break
-            _leave(builder, node)
+            _leave(builder, *open_elements.pop())
 
 
-def _leave(builder: ChapterBuilder, node: LexborNode) -> None:
-    style = _style_for(node)
+def _leave(builder: ChapterBuilder, style: str | None, is_block: bool) -> None:
     if style:
         builder.close_style(style)
-    if node.tag in BLOCK_TAGS:
+    if is_block:
         builder.end_paragraph()
 
 
