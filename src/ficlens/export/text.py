@@ -79,7 +79,7 @@ def _markdown_paragraph(chapter: Chapter, start: int, end: int) -> str:
         if s1 > s0:
             inserts += [(s0, 1, mark), (s1, 0, mark)]
     text = chapter.text[start:end]
-    if md and text.startswith(("#", ">", "- ", "+ ", "* ")):
+    if text.startswith(("#", ">", "- ", "+ ", "* ")):  # not a Markdown heading/list/quote
         text = "\\" + text
         shift = 1
     else:

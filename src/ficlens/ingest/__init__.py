@@ -15,6 +15,7 @@ from ..model import Work
 from . import ao3_fragment, ao3_html, ao3_workpage, fanficfare_html, plaintext
 from .decode import decode_bytes, looks_binary
 from .html_text import parse_html
+from .xmlsafe import check_nesting
 
 __all__ = ["read_work", "read_bytes", "MAX_INPUT_BYTES", "FORMATS"]
 
@@ -56,6 +57,7 @@ def read_bytes(data: bytes, path: str | os.PathLike = "<bytes>") -> Work:
         raise FormatError("binary data, not a fan work (expected HTML, EPUB, text or Markdown)", path)
     text, _encoding = decode_bytes(data, path)
     if _looks_like_html(text, path):
+        check_nesting(text, "the HTML", path, html=True)  # lexbor slows quadratically on deep nesting
         tree = parse_html(text)
         for reader in HTML_READERS:
             if reader.matches(tree):

@@ -82,7 +82,12 @@ _TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
 _VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 
-def check_nesting(text: str, member: str, path: str | None = None, budget: int = NESTING_BUDGET) -> int:
+# HTML elements whose end tag may be left out: an unclosed <p> does not nest.
+_SELF_CLOSING_IN_HTML = frozenset("p li dt dd tr td th option optgroup thead tbody tfoot colgroup rb rt rp".split())
+
+
+def check_nesting(text: str, member: str, path: str | None = None, budget: int = NESTING_BUDGET,
+                  html: bool = False) -> int:
     """Refuse an XHTML document nested so deeply that parsing it would take minutes;
     return its parsing cost (the sum of depths) so a caller can budget many files."""
     depth = deepest = cost = 0
@@ -90,7 +95,9 @@ def check_nesting(text: str, member: str, path: str | None = None, budget: int =
         closing, name, self_closed = m.groups()
         if closing:
             depth = max(depth - 1, 0)
-        elif not self_closed and name.lower() not in _VOID_TAGS:
+        elif not self_closed and name.lower() not in _VOID_TAGS and not (
+            html and name.lower() in _SELF_CLOSING_IN_HTML
+        ):
             depth += 1
             cost += depth
             deepest = max(deepest, depth)
