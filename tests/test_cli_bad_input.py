@@ -85,3 +85,22 @@ def test_help_lists_every_command(cli):
     assert result.exit_code == 0
     for command in ("info", "text", "analyze"):
         assert command in result.output
+
+
+def test_deeply_nested_html_is_refused_quickly(tmp_path):
+    path = tmp_path / "deep.html"
+    path.write_text('<div class="userstuff">' + "<div>" * 100_000 + "x" + "</div>" * 100_000 + "</div>")
+    result = run_ficlens("info", path)
+    assert_clean_error(result, path, "nests elements too deeply")
+
+
+def test_many_unclosed_paragraphs_still_read(tmp_path):
+    from ficlens import read_work
+
+    path = tmp_path / "unclosed.html"
+    body = "".join(f"<p>Line {i} of the story" for i in range(20_000))
+    path.write_text('<div class="userstuff module" role="article"><h3 class="landmark heading" id="work">Chapter Text</h3>'
+                    + body + "</div>")
+    work = read_work(path)
+    assert len(work.chapters[0].paragraphs) == 20_000
+    assert work.chapters[0].paragraph_texts()[-1] == "Line 19999 of the story"
