@@ -212,7 +212,9 @@ class _ChapterAttributor:
                 if speaker in addressees:
                     speaker = None
             if speaker is None:
-                speaker, how = self._turn_taking(history, addressees, q)
+                # an unresolved "he said" still tells us the speaker's gender
+                gender = cue.gender if cue is not None else None
+                speaker, how = self._turn_taking(history, addressees, q, gender)
             kind = {"explicit": "explicit", "narrator": "explicit", "beat": "anaphoric"}.get(how, "anaphoric")
             if how in ("alternation", "fallback"):
                 kind = "implicit"
@@ -244,16 +246,33 @@ class _ChapterAttributor:
             return cue.character
         return same[0] if same else None
 
-    def _turn_taking(self, history: list[str | None], addressees: list[str], q: Quotation) -> tuple[str | None, str]:
+    def _fits(self, character: str, gender: str | None) -> bool:
+        return gender is None or self.gender.get(character, "unknown") in (gender, "unknown")
+
+    def _turn_taking(self, history: list[str | None], addressees: list[str], q: Quotation,
+                     gender: str | None = None) -> tuple[str | None, str]:
         if len(history) >= 2 and history[-2] and history[-2] != history[-1]:
-            if history[-2] not in addressees:
+            if history[-2] not in addressees and self._fits(history[-2], gender):
                 return history[-2], "alternation"
         if history and history[-1]:
             # the previous speaker's addressee, or whoever spoke before them
             for s in reversed(history[:-1]):
-                if s and s != history[-1] and s not in addressees:
+                if s and s != history[-1] and s not in addressees and self._fits(s, gender):
                     return s, "alternation"
-        return None, "fallback"
+        # nobody else has spoken yet: the character most recently in view
+        exclude = {history[-1]} if history and history[-1] else set()
+        other = self._recent_character(q.spans[0][0], exclude | set(addressees), gender)
+        return (other, "fallback") if other else (None, "fallback")
+
+    def _recent_character(self, before: int, exclude: set, gender: str | None = None, window: int = 2000) -> str | None:
+        i = bisect.bisect_left(self.mention_starts, before) - 1
+        while i >= 0 and self.mentions[i].start >= before - window:
+            m = self.mentions[i]
+            if (m.character and m.character not in exclude and m.kind in ("name", "pronoun", "description")
+                    and self._fits(m.character, gender)):
+                return m.character
+            i -= 1
+        return None
 
     def _vocatives(self, q: Quotation) -> list[str]:
         found: list[str] = []
