@@ -168,6 +168,62 @@ def characters(file: Path) -> None:
     print_characters(run_pipeline(read_work(file)))
 
 
+@main.group(name="eval")
+def eval_group() -> None:
+    """Score ficlens on annotated corpora (PDNC, LitBank), read from DIR.
+
+    Each text runs through exactly what `ficlens analyze` runs; quotations are
+    matched to the gold one-to-one in reading order.
+    """
+
+
+@eval_group.command("pdnc")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="dev", show_default=True,
+              help="Which novels: DEV (tuning), TEST (report only), or all.")
+@click.option("--novels", default=None, metavar="A,B", help="Only these novel folders (comma-separated).")
+@click.option("--gold-characters", is_flag=True,
+              help="Give the gold alias sets to the pipeline as its character list (an easier setting).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_friendly_errors
+def eval_pdnc(directory: Path, split: str, novels: str | None, gold_characters: bool, as_json: bool) -> None:
+    """Quotation detection P/R, speaker accuracy (overall and per quote type) and
+    character clustering B-cubed on the Project Dialogism Novel Corpus.
+
+    \b
+    Example:
+      ficlens eval pdnc ../shared/eval/pdnc --split dev
+    """
+    from .eval.pdnc import evaluate, print_report
+
+    names = [n for n in novels.split(",") if n.strip()] if novels else None
+    report = evaluate(directory, split=split, novels=names, gold_characters=gold_characters, progress=True)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        print_report(report)
+
+
+@eval_group.command("litbank")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_friendly_errors
+def eval_litbank(directory: Path, as_json: bool) -> None:
+    """Quotation detection P/R and speaker accuracy on LitBank's quotation layer.
+
+    \b
+    Example:
+      ficlens eval litbank ../shared/eval/litbank
+    """
+    from .eval.litbank import evaluate, print_report
+
+    report = evaluate(directory, progress=True)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        print_report(report)
+
+
 def _write_output(path: Path, content: str) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,279 @@
+"""Quotation detection and thought/written passages on our own fixtures, with exact spans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ficlens.dialogue.quotes import dialogue_marks, find_passages, find_quotations, is_thought
+from ficlens.ingest import read_work
+from ficlens.ingest.builder import ChapterBuilder
+from ficlens.model import Chapter
+
+FIXTURES = Path(__file__).parent / "fixtures" / "dialogue"
+
+
+def chapter_from_txt(name: str) -> Chapter:
+    """One chapter, a paragraph per blank-line-separated block (independent of the
+    plain-text reader, so these tests pin the scanner alone)."""
+    builder = ChapterBuilder()
+    for block in (FIXTURES / name).read_text(encoding="utf-8").split("\n\n"):
+        if block.strip():
+            builder.add_paragraph(block.strip())
+    return builder.build(1)
+
+
+def chapter_from_text(text: str) -> Chapter:
+    builder = ChapterBuilder()
+    for block in text.split("\n\n"):
+        builder.add_paragraph(block)
+    return builder.build(3)
+
+
+def quoted(chapter: Chapter) -> list[list[str]]:
+    return [[chapter.text[s:e] for s, e in q.spans] for q in find_quotations(chapter)]
+
+
+# -- curly double marks -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def curly():
+    chapter = chapter_from_txt("curly_double.txt")
+    return chapter, find_quotations(chapter)
+
+
+def test_curly_convention_is_double(curly):
+    chapter, _ = curly
+    assert dialogue_marks(chapter.text) == "double"
+
+
+def test_broken_by_narration_is_one_utterance_of_two_spans(curly):
+    chapter, quotes = curly
+    first = quotes[0]
+    assert first.id == "Q1-1" and first.chapter == 1 and first.paragraph == 0
+    assert first.spans == ((1, 16), (32, 43))
+    assert [chapter.text[s:e] for s, e in first.spans] == ["I was just out,", "for a walk."]
+    assert first.text == "I was just out, for a walk."
+    assert first.speaker is None and first.kind is None
+
+
+def test_spans_exclude_marks(curly):
+    chapter, quotes = curly
+    for q in quotes:
+        for s, e in q.spans:
+            assert chapter.text[s - 1] in "“”\"" and chapter.text[s] not in "“”\" "
+            assert chapter.text[e - 1] not in " “"
+
+
+def test_dash_and_hyphen_interruptions(curly):
+    chapter, quotes = curly
+    assert quotes[1].spans == ((47, 62), (77, 88))
+    assert [chapter.text[s:e] for s, e in quotes[1].spans] == ["Why- why would—", "Never mind."]
+
+
+def test_apostrophes_are_not_quote_marks(curly):
+    chapter, quotes = curly
+    assert quotes[2].paragraph == 3
+    assert quotes[2].spans == ((148, 217),)
+    assert chapter.text[148:217] == "Rock ’n’ roll at six o’clock? Tell ’em the Pellingtons’ barn is shut."
+    assert quotes[3].spans == ((221, 256),)
+    assert chapter.text[221:256] == "You’ll keep the lantern, won’t you?"
+
+
+def test_narration_paragraph_has_no_quotation(curly):
+    _, quotes = curly
+    assert 2 not in {q.paragraph for q in quotes}
+
+
+def test_adjacent_quotes_without_narration_are_two_utterances(curly):
+    chapter, quotes = curly
+    assert [(q.paragraph, q.spans) for q in quotes[5:7]] == [(6, ((291, 295),)), (6, ((298, 301),))]
+    assert [chapter.text[291:295], chapter.text[298:301]] == ["Yes.", "No."]
+
+
+def test_unclosed_curly_quote_recovers_at_next_opening_mark(curly):
+    chapter, quotes = curly
+    assert [(q.paragraph, q.spans) for q in quotes[7:9]] == [(7, ((305, 325),)), (7, ((327, 337),))]
+    assert chapter.text[305:325] == "Wait, Tamsin called."
+    assert chapter.text[327:337] == "Come back."
+
+
+def test_wrong_way_closing_mark_at_paragraph_start_opens(curly):
+    chapter, quotes = curly
+    assert quotes[9].spans == ((341, 348),) and chapter.text[341:348] == "Coming,"
+
+
+def test_quote_continued_across_paragraphs_is_one_quotation(curly):
+    chapter, quotes = curly
+    last = quotes[10]
+    assert last.id == "Q1-11" and last.paragraph == 9
+    assert last.spans == ((398, 421), (424, 446))
+    assert [chapter.text[s:e] for s, e in last.spans] == ["First we find the boat.", "Then we find the oars,"]
+    assert len(quotes) == 11
+
+
+# -- straight double marks ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def straight():
+    chapter = chapter_from_txt("straight_double.txt")
+    return chapter, find_quotations(chapter)
+
+
+def test_straight_double_with_apostrophes(straight):
+    chapter, quotes = straight
+    assert dialogue_marks(chapter.text) == "double"
+    assert quotes[0].spans == ((1, 13), (26, 87))
+    assert [chapter.text[s:e] for s, e in quotes[0].spans] == [
+        "Don't start,", "The Brackens' dog is loose again, and it's past nine o'clock."]
+    assert quotes[1].spans == ((120, 141),) and chapter.text[120:141] == "Where did you see it?"
+
+
+def test_straight_quote_continued_across_paragraphs(straight):
+    chapter, quotes = straight
+    assert quotes[2].paragraph == 2
+    assert quotes[2].spans == ((145, 215), (218, 256))
+    assert chapter.text[218:256] == "And then it ran off towards the river."
+
+
+def test_scare_quote_in_narration_is_not_speech(straight):
+    chapter, quotes = straight
+    assert quotes[3].spans == ((280, 305),)  # "the plan," is a term, not a second span
+    assert chapter.text[280:305] == "Then we follow the river,"
+
+
+def test_unclosed_straight_quote_recovers_at_paragraph_end(straight):
+    chapter, quotes = straight
+    assert quotes[4].spans == ((383, 437),)
+    assert chapter.text[383:437] == "You never close your quotes, Ivo said, and walked out."
+    assert len(quotes) == 5  # the next paragraph opens with no mark: nothing continues
+
+
+# -- single marks -------------------------------------------------------------------------------
+
+
+def test_british_single_with_nested_double():
+    chapter = chapter_from_txt("british_single.txt")
+    assert dialogue_marks(chapter.text) == "single"
+    assert quoted(chapter) == [
+        ["Have you heard?", "Mrs Parry said “never again” and meant it."],
+        ["The Hendersons’ cat got out,", "I’ll fetch ’em both."],
+        ["It’s not my fault the gate’s broken."],
+        ["Then whose is it?"],
+    ]
+    quotes = find_quotations(chapter)
+    assert [q.spans for q in quotes] == [
+        ((1, 16), (32, 74)), ((78, 106), (120, 140)), ((157, 193),), ((197, 214),)]
+
+
+def test_straight_single_marks_when_the_chapter_uses_them():
+    chapter = chapter_from_txt("straight_single.txt")
+    assert dialogue_marks(chapter.text) == "single"
+    quotes = find_quotations(chapter)
+    assert [q.spans for q in quotes] == [((1, 9), (29, 56)), ((87, 134),), ((138, 160),)]
+    assert quoted(chapter) == [
+        ["Come in,", "You're letting the cold in."],
+        ["I brought the lads' post, and a letter for 'em."],
+        ["Leave it on the table,"],
+    ]
+
+
+def test_straight_single_marks_ignored_in_a_double_quote_chapter():
+    chapter = chapter_from_text(
+        "\"We'll go at six o'clock,\" said Ana. \"The twins' bikes are 'borrowed' again.\"\n\n"
+        "'Tis the season, thought nobody."
+    )
+    assert dialogue_marks(chapter.text) == "double"
+    quotes = find_quotations(chapter)
+    assert [q.id for q in quotes] == ["Q3-1"]
+    assert quotes[0].chapter == 3
+    assert quoted(chapter) == [["We'll go at six o'clock,", "The twins' bikes are 'borrowed' again."]]
+
+
+def test_two_speakers_in_one_paragraph_stay_apart():
+    chapter = chapter_from_text(
+        "\"Is it raining?\" Marit went to the window and looked for a long time at the street. \"No.\""
+    )
+    assert quoted(chapter) == [["Is it raining?"], ["No."]]
+
+
+def test_empty_marks_and_no_dialogue():
+    assert find_quotations(chapter_from_text("He said \"\" and nothing else.")) == []
+    assert find_quotations(chapter_from_text("Plain narration, no dialogue at all.")) == []
+
+
+def test_guillemets_and_low_opening_marks():
+    chapter = chapter_from_text("«Bonsoir,» she said. „Guten Abend.“")
+    assert quoted(chapter) == [["Bonsoir,", "Guten Abend."]]
+
+
+# -- thoughts and written passages ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def styled():
+    return read_work(FIXTURES / "thoughts.html").chapters[0]
+
+
+def test_thoughts_are_italic_clauses_outside_quotations(styled):
+    thoughts, _ = find_passages(styled)
+    assert [(t.id, t.start, t.end, t.text) for t in thoughts] == [
+        ("T1-1", 0, 10, "Not again."),
+        ("T1-2", 175, 211, "Why would anyone leave the gate open"),
+        ("T1-3", 227, 248, "on a night like this?"),
+    ]
+    assert all(t.chapter == 1 and t.character is None for t in thoughts)
+
+
+def test_emphasis_titles_and_quoted_italics_are_not_thoughts(styled):
+    thoughts, _ = find_passages(styled)
+    texts = {t.text for t in thoughts}
+    assert "did" not in texts and "The Harbour Almanac" not in texts
+    # an italic remembered line in quote marks stays a quotation
+    assert not any("You always forget" in t for t in texts)
+    assert any(q.text == "You always forget," for q in find_quotations(styled))
+
+
+def test_blockquote_paragraphs_are_written_passages(styled):
+    _, written = find_passages(styled)
+    assert [(w.id, w.text) for w in written] == [("W1-1", "where r u. the ferry leaves at 6"), ("W1-2", "— K")]
+    assert styled.text[written[0].start : written[0].end] == "where r u. the ferry leaves at 6"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Really?", True),
+        ("I can't do this", True),
+        ("not now, not ever", True),
+        ("did", False),
+        ("so very", False),
+        ("The Daily Prophet", False),
+        ("Pride and Prejudice", False),
+        ("  ", False),
+    ],
+)
+def test_is_thought_rule(text, expected):
+    assert is_thought(text) is expected
+
+
+def test_italic_runs_split_by_markup_join_into_one_thought():
+    from ficlens.model import Paragraph, StyleSpan
+
+    text = "I can't do this. She sighed."
+    chapter = Chapter(1, None, text, (Paragraph(0, len(text)),),
+                      styles=(StyleSpan(0, 7, "italic"), StyleSpan(8, 16, "italic")))
+    thoughts, written = find_passages(chapter)
+    assert [(t.start, t.end, t.text) for t in thoughts] == [(0, 16, "I can't do this.")]
+    assert written == []
+
+
+def test_one_attribution_per_utterance():
+    chapter = chapter_from_text('"Not today," said Ma Kettle. "But tomorrow," she went on, "we sail."')
+    assert quoted(chapter) == [["Not today,"], ["But tomorrow,", "we sail."]]
+    # with only one attribution the three stretches stay one utterance
+    chapter = chapter_from_text('"Not today," said Ma Kettle, "but tomorrow, and then we sail."')
+    assert quoted(chapter) == [["Not today,", "but tomorrow, and then we sail."]]
