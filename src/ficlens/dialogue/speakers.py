@@ -50,6 +50,31 @@ _VOCATIVE_START = re.compile(r"^\s*(?:(?:Oh|O|Ah|Well|Yes|No|Dear|My dear)[,!]?\
 _VOCATIVE_WHOLE = re.compile(r"^\s*((?:[A-Z][\w'’.-]*\s?){1,4})[.!?]+\s*$")
 
 
+# Parser-free speech-verb patterns right next to a quotation ("said Jane", "Jane
+# replied warmly", "cried he"): the most precise evidence there is, and immune to
+# the parser's trouble with "Jane.--" and similar punctuation.
+_SPEECH_FORMS = sorted({
+    f for lemma in SPEECH_VERBS for f in (
+        lemma + ("d" if lemma.endswith("e") else "ed"), lemma + ("s" if not lemma.endswith(("s", "sh", "ch")) else "es"))
+} | {"said", "says", "cried", "cries", "replied", "replies", "began", "begins", "thought", "wrote", "told",
+     "put in", "broke in", "went on", "struck in", "hissed", "sobbed", "snapped", "stammered", "ventured",
+     "gasped", "shrieked", "roared", "answered", "asked"}, key=len, reverse=True)
+_VERB = "(?:" + "|".join(re.escape(f) for f in _SPEECH_FORMS) + ")"
+_TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Colonel|Col|Captain|Capt|Professor|Prof|Aunt|Uncle|Madame|Mme|Monsieur|M|Mademoiselle|Mlle|Father|Mother|Sister|Brother|Inspector|Major|General|Count|Countess|Signor|Signora|Herr|Frau)\.?\s+)"
+_NAME = rf"(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’-]+){{0,2}})"
+_PRONOUN = r"(?P<pron>he|she|I)"
+_LEAD = r"^[\s,;:.!?—–-]*"
+_ADVERB = r"(?:\w+ly\s+)?"
+_AFTER_PATTERNS = [
+    re.compile(rf"{_LEAD}{_VERB}\s+{_NAME}"),                   # said Jane
+    re.compile(rf"{_LEAD}{_NAME}\s+{_ADVERB}{_VERB}\b"),        # Jane said / Jane quickly replied
+    re.compile(rf"{_LEAD}{_VERB}\s+{_PRONOUN}\b"),              # said he
+    re.compile(rf"{_LEAD}{_PRONOUN}\s+{_ADVERB}{_VERB}\b"),     # she said
+]
+_NOT_NAMES = frozenset("The A An And But Then So Yet Or Nor For This That These Those There Here It Its "
+                       "What Who Whom Why How When Where Which Well Oh Ah Yes No".split())
+
+
 @dataclass(frozen=True)
 class Cue:
     """One piece of evidence for a speaker: who, how, and where in the text."""
@@ -132,6 +157,8 @@ class _ChapterAttributor:
                 history = []
             quotes = by_para[pi]
             cues = self._cues(para, quotes)
+            if not any(c.how != "beat" for c in cues):
+                cues = self._lead_in_cues(pi, by_para) or cues
             attributed = self._decide(quotes, cues, history, pi)
             result.extend(attributed)
             speakers = [q.speaker for q in attributed if q.speaker]
@@ -139,7 +166,47 @@ class _ChapterAttributor:
             last_quote_para = pi
         return result
 
+    def _pattern_cues(self, para, quotes: list[Quotation]) -> list[Cue]:
+        """Speech-verb patterns in the narration that follows each quotation."""
+        text = self.chapter.text
+        cues: list[Cue] = []
+        bounds = sorted({s for q in quotes for s, _ in q.spans} | {para.end + 1})
+        for q in quotes:
+            for _s, e in q.spans:
+                after = e + 1  # past the closing mark
+                stop = min((b for b in bounds if b > after), default=para.end) - 1
+                window = text[after : max(after, stop)][:80]
+                for pattern in _AFTER_PATTERNS:
+                    m = pattern.match(window)
+                    if not m:
+                        continue
+                    if "name" in m.groupdict() and m.group("name"):
+                        name = m.group("name").rstrip("'’")
+                        if name.split()[0] in _NOT_NAMES:
+                            continue
+                        who = self.resolve_name(name) or self.resolve_name(name.split()[-1])
+                        if who:
+                            cues.append(Cue(who, "explicit", after + m.start("name"), after + m.end("name"), after))
+                            break
+                    else:
+                        pron = m.group("pron")
+                        start = after + m.start("pron")
+                        if pron == "I":
+                            if self.narrator:
+                                cues.append(Cue(self.narrator, "narrator", start, start + 1, after))
+                                break
+                            continue
+                        mention = self._mention_at(start, start + len(pron))
+                        cues.append(Cue(mention.character if mention else None, "anaphoric", start,
+                                        start + len(pron), after, gender=PRONOUN_GENDER[pron.lower()]))
+                        break
+        return cues
+
     def _cues(self, para, quotes: list[Quotation]) -> list[Cue]:
+        if quotes:
+            found = self._pattern_cues(para, quotes)
+            if found:
+                return found
         quoted = [(s, e) for q in quotes for s, e in q.spans]
 
         def in_quote(pos: int) -> bool:
@@ -170,6 +237,24 @@ class _ChapterAttributor:
                         cues.append(cue)
                         break
         return cues
+
+    def _lead_in_cues(self, pi: int, by_para: dict[int, list[Quotation]]) -> list[Cue]:
+        """"He continued," / "Emma's remark was--" on its own line introduces the
+        quotation that opens the next paragraph."""
+        if pi == 0 or (pi - 1) in by_para:
+            return []
+        first = by_para[pi][0]
+        para = self.chapter.paragraphs[pi]
+        if self.chapter.text[para.start : first.spans[0][0]].strip(" \"“‘'\n") :
+            return []  # narration before the quotation: it has its own cues
+        prev = self.chapter.paragraphs[pi - 1]
+        tail = self.chapter.text[prev.start : prev.end].rstrip()
+        if not tail.endswith((":", ",", "--", "—", "–", ";")):
+            return []
+        cues = [c for c in self._cues(prev, []) if c.character or c.gender]
+        # the cue that introduces the quotation is the one nearest the end
+        cues = [max(cues, key=lambda c: c.position)] if cues else []
+        return [Cue(c.character, c.how, c.start, c.end, para.start, c.gender) for c in cues]
 
     def _cue_for_subject(self, subj, verb_pos: int, speech: bool) -> Cue | None:
         doc_offset = self._doc_offset(subj.doc)
