@@ -76,6 +76,14 @@ _NOT_NAMES = frozenset("The A An And But Then So Yet Or Nor For This That These 
 
 
 @dataclass(frozen=True)
+class Turn:
+    """One paragraph of dialogue in a conversation: who spoke, whom they named."""
+
+    speaker: str | None
+    vocatives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Cue:
     """One piece of evidence for a speaker: who, how, and where in the text."""
 
@@ -112,6 +120,16 @@ class _ChapterAttributor:
         mentions.sort(key=lambda m: m.start)
         self.mentions = mentions
         self.mention_starts = [m.start for m in mentions]
+        quoted = sorted(span for q in quotations for span in q.spans)
+        quoted_starts = [a for a, _ in quoted]
+
+        def inside_quote(pos: int) -> bool:
+            i = bisect.bisect_right(quoted_starts, pos) - 1
+            return i >= 0 and pos < quoted[i][1]
+
+        self.narration_mentions = [m for m in mentions if m.kind in ("name", "pronoun", "description")
+                                   and not inside_quote(m.start)]
+        self.narration_starts = [m.start for m in self.narration_mentions]
         self.gender = {c.id: c.gender for c in characters.characters}
         self.narrator = getattr(characters, "narrator", None)
         self.resolve_name = getattr(characters, "resolve_name", lambda text: None)
@@ -147,7 +165,7 @@ class _ChapterAttributor:
             by_para.setdefault(q.paragraph, []).append(q)
         para_starts = [p.start for p in paragraphs]
         break_paras = [bisect.bisect_left(para_starts, b.offset) for b in self.chapter.scene_breaks]
-        history: list[str | None] = []  # speakers of recent quote paragraphs, latest last
+        history: list[Turn] = []  # the conversation so far, latest last
         last_quote_para = -10
         result: list[Quotation] = []
         for pi in sorted(by_para):
@@ -159,10 +177,11 @@ class _ChapterAttributor:
             cues = self._cues(para, quotes)
             if not any(c.how != "beat" for c in cues):
                 cues = self._lead_in_cues(pi, by_para) or cues
-            attributed = self._decide(quotes, cues, history, pi)
+            attributed = self._decide(quotes, cues, history)
             result.extend(attributed)
             speakers = [q.speaker for q in attributed if q.speaker]
-            history.append(speakers[-1] if speakers else None)
+            vocatives = [a for q in attributed for a in self._vocatives(q)]
+            history.append(Turn(speakers[-1] if speakers else None, tuple(vocatives)))
             last_quote_para = pi
         return result
 
@@ -284,7 +303,7 @@ class _ChapterAttributor:
                 return offset
         return 0
 
-    def _decide(self, quotes: list[Quotation], cues: list[Cue], history: list[str | None], pi: int) -> list[Quotation]:
+    def _decide(self, quotes: list[Quotation], cues: list[Cue], history: list[Turn]) -> list[Quotation]:
         out = []
         for q in quotes:
             addressees = self._vocatives(q)
@@ -292,19 +311,20 @@ class _ChapterAttributor:
             speaker, how = None, "fallback"
             if cue is not None:
                 speaker, how = cue.character, cue.how
-                if cue.how == "anaphoric":
-                    speaker = self._resolve_pronoun(cue, history, addressees)
+                if cue.how == "anaphoric" or (cue.how == "beat" and cue.gender):
+                    speaker = self._resolve_pronoun(cue, history, addressees, q.spans[0][0])
                 if speaker in addressees:
                     speaker = None
             if speaker is None:
                 # an unresolved "he said" still tells us the speaker's gender
                 gender = cue.gender if cue is not None else None
                 speaker, how = self._turn_taking(history, addressees, q, gender)
-            kind = {"explicit": "explicit", "narrator": "explicit", "beat": "anaphoric"}.get(how, "anaphoric")
             if how in ("alternation", "fallback"):
                 kind = "implicit"
-            if cue is not None and how == "beat" and cue.how == "beat":
-                kind = "explicit" if not cue.gender else "anaphoric"
+            elif how in ("explicit", "narrator") or (how == "beat" and cue is not None and not cue.gender):
+                kind = "explicit"
+            else:
+                kind = "anaphoric"
             if not addressees:
                 addressees = self._default_addressees(speaker, history)
             out.append(
@@ -319,42 +339,73 @@ class _ChapterAttributor:
             )
         return out
 
-    def _resolve_pronoun(self, cue: Cue, history: list[str | None], addressees: list[str]) -> str | None:
-        """A pronoun speaker: the characters layer's resolution, checked against the
-        conversation — in a two-person exchange the listener is the most recent
-        same-gender mention as often as the speaker is."""
-        recent = [s for s in reversed(history) if s]
-        same = [s for s in dict.fromkeys(recent) if self.gender.get(s) == cue.gender and s not in addressees]
+    def _participants(self, history: list[Turn]) -> list[str]:
+        """Who is in the conversation, most recent first: speakers and people named."""
+        seen: list[str] = []
+        for turn in reversed(history):
+            for who in (turn.speaker, *turn.vocatives):
+                if who and who not in seen:
+                    seen.append(who)
+        return seen
+
+    def _resolve_pronoun(self, cue: Cue, history: list[Turn], addressees: list[str], before: int) -> str | None:
+        """"she said": the expected next speaker if her gender fits (whom the last
+        speaker addressed, else whoever spoke before the last speaker), else the
+        most recent fitting character in the narration (mentions inside quotations
+        are mostly people talked about, not speakers)."""
+        gender = cue.gender
+        last = history[-1].speaker if history else None
+        expected = self._expected_next(history, addressees)
         if cue.character and cue.character not in addressees:
-            if len(same) >= 2 and history and history[-1] == cue.character and same[0] == cue.character:
-                return same[1]  # "he said" right after his own line is usually the other man
-            return cue.character
-        return same[0] if same else None
+            if cue.character != last or not (expected and self._fits(expected, gender, strict=True)):
+                return cue.character
+        if expected and self._fits(expected, gender, strict=True):
+            return expected
+        other = self._recent_character(before, set(addressees) | ({last} if last else set()), gender, strict=True)
+        if other:
+            return other
+        if last and self._fits(last, gender, strict=True) and last not in addressees:
+            return last
+        return cue.character if cue.character not in addressees else None
 
-    def _fits(self, character: str, gender: str | None) -> bool:
-        return gender is None or self.gender.get(character, "unknown") in (gender, "unknown")
+    def _expected_next(self, history: list[Turn], addressees: list[str]) -> str | None:
+        if not history:
+            return None
+        last = history[-1]
+        for who in last.vocatives:
+            if who != last.speaker and who not in addressees:
+                return who
+        if len(history) >= 2 and history[-2].speaker and history[-2].speaker != last.speaker:
+            if history[-2].speaker not in addressees:
+                return history[-2].speaker
+        return None
 
-    def _turn_taking(self, history: list[str | None], addressees: list[str], q: Quotation,
+    def _fits(self, character: str, gender: str | None, strict: bool = False) -> bool:
+        if gender is None:
+            return True
+        known = self.gender.get(character, "unknown")
+        return known == gender or (not strict and known == "unknown")
+
+    def _turn_taking(self, history: list[Turn], addressees: list[str], q: Quotation,
                      gender: str | None = None) -> tuple[str | None, str]:
-        if len(history) >= 2 and history[-2] and history[-2] != history[-1]:
-            if history[-2] not in addressees and self._fits(history[-2], gender):
-                return history[-2], "alternation"
-        if history and history[-1]:
-            # the previous speaker's addressee, or whoever spoke before them
-            for s in reversed(history[:-1]):
-                if s and s != history[-1] and s not in addressees and self._fits(s, gender):
-                    return s, "alternation"
+        expected = self._expected_next(history, addressees)
+        if expected and self._fits(expected, gender):
+            return expected, "alternation"
+        last = history[-1].speaker if history else None
+        for who in self._participants(history):
+            if who != last and who not in addressees and self._fits(who, gender):
+                return who, "alternation"
         # nobody else has spoken yet: the character most recently in view
-        exclude = {history[-1]} if history and history[-1] else set()
-        other = self._recent_character(q.spans[0][0], exclude | set(addressees), gender)
+        exclude = set(addressees) | ({last} if last else set())
+        other = self._recent_character(q.spans[0][0], exclude, gender)
         return (other, "fallback") if other else (None, "fallback")
 
-    def _recent_character(self, before: int, exclude: set, gender: str | None = None, window: int = 2000) -> str | None:
-        i = bisect.bisect_left(self.mention_starts, before) - 1
-        while i >= 0 and self.mentions[i].start >= before - window:
-            m = self.mentions[i]
-            if (m.character and m.character not in exclude and m.kind in ("name", "pronoun", "description")
-                    and self._fits(m.character, gender)):
+    def _recent_character(self, before: int, exclude: set, gender: str | None = None, window: int = 2500,
+                          strict: bool = False) -> str | None:
+        i = bisect.bisect_left(self.narration_starts, before) - 1
+        while i >= 0 and self.narration_mentions[i].start >= before - window:
+            m = self.narration_mentions[i]
+            if m.character and m.character not in exclude and self._fits(m.character, gender, strict):
                 return m.character
             i -= 1
         return None
@@ -370,10 +421,10 @@ class _ChapterAttributor:
                     found.append(who)
         return found
 
-    def _default_addressees(self, speaker: str | None, history: list[str | None]) -> list[str]:
-        for s in reversed(history):
-            if s and s != speaker:
-                return [s]
+    def _default_addressees(self, speaker: str | None, history: list[Turn]) -> list[str]:
+        for who in self._participants(history):
+            if who != speaker:
+                return [who]
         return []
 
 
