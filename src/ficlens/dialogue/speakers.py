@@ -71,6 +71,19 @@ _AFTER_PATTERNS = [
     re.compile(rf"{_LEAD}{_VERB}\s+{_PRONOUN}\b"),              # said he
     re.compile(rf"{_LEAD}{_PRONOUN}\s+{_ADVERB}{_VERB}\b"),     # she said
 ]
+# "said his wife", "cried her mother", "replied the old gentleman": a description
+# tells the speaker's gender, and is resolved like a pronoun.
+NOUN_GENDER = {
+    **{n: "she" for n in "wife lady mother sister aunt daughter niece woman girl mistress widow bride queen "
+                          "duchess countess princess maid governess grandmother mamma mama madam hostess".split()},
+    **{n: "he" for n in "husband lord father brother uncle son nephew man gentleman boy master widower "
+                         "king duke count prince grandfather papa host fellow sir".split()},
+}
+_DESCRIPTION = r"(?P<desc>(?:his|her|their|the|my|our)\s+(?:[a-z]+\s+){0,2}?(?P<noun>" + "|".join(NOUN_GENDER) + r"))\b"
+_AFTER_PATTERNS += [
+    re.compile(rf"{_LEAD}{_VERB}\s+{_DESCRIPTION}"),             # said his wife
+    re.compile(rf"{_LEAD}{_DESCRIPTION}\s+{_ADVERB}{_VERB}\b"),  # her mother cried
+]
 _NOT_NAMES = frozenset("The A An And But Then So Yet Or Nor For This That These Those There Here It Its "
                        "What Who Whom Why How When Where Which Well Oh Ah Yes No".split())
 
@@ -207,6 +220,12 @@ class _ChapterAttributor:
                         if who:
                             cues.append(Cue(who, "explicit", after + m.start("name"), after + m.end("name"), after))
                             break
+                    elif m.groupdict().get("desc"):
+                        start, end = after + m.start("desc"), after + m.end("desc")
+                        mention = self._mention_at(start, end)
+                        cues.append(Cue(mention.character if mention else None, "anaphoric", start, end, after,
+                                        gender=NOUN_GENDER[m.group("noun")]))
+                        break
                     else:
                         pron = m.group("pron")
                         start = after + m.start("pron")
