@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..model import Work
@@ -50,12 +51,12 @@ def print_work_info(work: Work, console: Console | None = None) -> None:
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column(overflow="fold")
     for key, value in work_info_rows(work):
-        table.add_row(key, value)
+        table.add_row(key, escape(value))  # text from the file is never rich markup
     console.print(table)
     if len(work.chapters) > 1:
         chapters = Table("#", "Chapter", "Paragraphs", "Words", box=None)
         for ch in work.chapters:
-            chapters.add_row(str(ch.index), ch.title or "", str(len(ch.paragraphs)), f"{len(ch.text.split()):,}")
+            chapters.add_row(str(ch.index), escape(ch.title or ""), str(len(ch.paragraphs)), f"{len(ch.text.split()):,}")
         console.print(chapters)
 
 
@@ -66,7 +67,7 @@ def print_characters(doc: dict, console: Console | None = None) -> None:
     table = Table("Character", "Aliases", "Gender", "Mentions", "Lines", "Dialogue share", box=None)
     for c in sorted(doc.get("characters", []), key=lambda c: (-c["mentions"] - c["quotes"], c["name"])):
         aliases = ", ".join(a for a in c["aliases"] if a != c["name"])
-        table.add_row(c["name"] + (" *" if c["tagged"] else ""), aliases, c["gender"], str(c["mentions"]),
+        table.add_row(escape(c["name"]) + (" *" if c["tagged"] else ""), escape(aliases), c["gender"], str(c["mentions"]),
                       str(c["quotes"]), f"{c['quotes'] / total_lines:.0%}")
     console.print(table)
     if any(c["tagged"] for c in doc.get("characters", [])):
