@@ -180,22 +180,29 @@ class _ChapterAttributor:
         break_paras = [bisect.bisect_left(para_starts, b.offset) for b in self.chapter.scene_breaks]
         history: list[Turn] = []  # the conversation so far, latest last
         last_quote_para = -10
-        result: list[Quotation] = []
+        conversations: list[list[list[Quotation]]] = []  # per conversation, its turns
+        vocatives_of: list[list[tuple[str, ...]]] = []
         for pi in sorted(by_para):
             para = paragraphs[pi]
             # A new conversation starts after a scene break or a long stretch of narration.
-            if pi - last_quote_para > 3 or any(last_quote_para < b <= pi for b in break_paras):
+            if pi - last_quote_para > 3 or any(last_quote_para < b <= pi for b in break_paras) or not conversations:
                 history = []
+                conversations.append([])
+                vocatives_of.append([])
             quotes = by_para[pi]
             cues = self._cues(para, quotes)
             if not any(c.how != "beat" for c in cues):
                 cues = self._lead_in_cues(pi, by_para) or cues
             attributed = self._decide(quotes, cues, history)
-            result.extend(attributed)
             speakers = [q.speaker for q in attributed if q.speaker]
-            vocatives = [a for q in attributed for a in self._vocatives(q)]
-            history.append(Turn(speakers[-1] if speakers else None, tuple(vocatives)))
+            vocatives = tuple(a for q in attributed for a in self._vocatives(q))
+            history.append(Turn(speakers[-1] if speakers else None, vocatives))
+            conversations[-1].append(attributed)
+            vocatives_of[-1].append(vocatives)
             last_quote_para = pi
+        result: list[Quotation] = []
+        for turns, vocatives in zip(conversations, vocatives_of):
+            result.extend(q for turn in _alternate_between_anchors(turns, vocatives) for q in turn)
         return result
 
     def _pattern_cues(self, para, quotes: list[Quotation]) -> list[Cue]:
@@ -445,6 +452,45 @@ class _ChapterAttributor:
             if who != speaker:
                 return [who]
         return []
+
+
+def _turn_speaker(turn: list[Quotation]) -> str | None:
+    speakers = [q.speaker for q in turn if q.speaker]
+    return speakers[-1] if speakers else None
+
+
+def _alternate_between_anchors(turns: list[list[Quotation]], vocatives: list[tuple[str, ...]]) -> list[list[Quotation]]:
+    """Re-read uncued turns as a two-person exchange anchored on the nearest cued
+    turn, before or after: A B A B counted from the anchor. The other person is
+    whom the anchor addressed by name, else the nearest other cued speaker."""
+    anchors = [i for i, t in enumerate(turns) if any(q.kind != "implicit" and q.speaker for q in t)]
+    if not anchors:
+        return turns
+    anchor_speaker = {i: _turn_speaker(turns[i]) for i in anchors}
+    out = list(turns)
+    for i, turn in enumerate(turns):
+        if i in anchor_speaker or not all(q.kind == "implicit" for q in turn):
+            continue
+        guess = _turn_speaker(turn)
+        if guess and anchor_speaker.get(i + 1) != guess and _turn_speaker(out[i - 1] if i else []) != guess:
+            continue  # the forward guess does not clash with its neighbours: keep it
+        before = max((a for a in anchors if a < i), default=None)
+        after = min((a for a in anchors if a > i), default=None)
+        if before is None and after is None:
+            continue
+        anchor = before if after is None or (before is not None and i - before <= after - i) else after
+        a = anchor_speaker[anchor]
+        other = next((v for v in vocatives[anchor] if v != a), None)
+        if other is None:
+            others = sorted((x for x in anchors if anchor_speaker[x] != a), key=lambda x: abs(x - anchor))
+            other = anchor_speaker[others[0]] if others else None
+        if other is None:
+            continue
+        speaker = a if abs(i - anchor) % 2 == 0 else other
+        if speaker in vocatives[i]:
+            continue  # the turn names that person: they are not speaking
+        out[i] = [replace(q, speaker=speaker, confidence=CONFIDENCE["alternation"]) for q in turn]
+    return out
 
 
 def _subject_of(verb):
