@@ -84,6 +84,8 @@ _AFTER_PATTERNS += [
     re.compile(rf"{_LEAD}{_VERB}\s+{_DESCRIPTION}"),             # said his wife
     re.compile(rf"{_LEAD}{_DESCRIPTION}\s+{_ADVERB}{_VERB}\b"),  # her mother cried
 ]
+_NOT_VOCATIVE = frozenset("Only Just Even Poor Good Dear Dearest Oh O Ah Well Yes No Come Hush Hello Goodbye "
+                          "Thank Thanks Please Sorry Look Listen Wait Stop Tell".split())
 _NOT_NAMES = frozenset("The A An And But Then So Yet Or Nor For This That These Those There Here It Its "
                        "What Who Whom Why How When Where Which Well Oh Ah Yes No".split())
 
@@ -340,7 +342,10 @@ class _ChapterAttributor:
                 if cue.how == "anaphoric" or (cue.how == "beat" and cue.gender):
                     speaker = self._resolve_pronoun(cue, history, addressees, q.spans[0][0])
                 if speaker in addressees:
-                    speaker = None
+                    if how in ("explicit", "narrator"):
+                        addressees = [a for a in addressees if a != speaker]  # "Only Wren," I said
+                    else:
+                        speaker = None
             if speaker is None:
                 # an unresolved "he said" still tells us the speaker's gender
                 gender = cue.gender if cue is not None else None
@@ -441,8 +446,12 @@ class _ChapterAttributor:
         for pattern in (_VOCATIVE_START, _VOCATIVE_END, _VOCATIVE_WHOLE):
             m = pattern.search(q.text)
             if m:
-                name = m.group(1).strip().rstrip(".")
-                who = self.resolve_name(name)
+                words = m.group(1).strip().rstrip(".").split()
+                while words and words[0] in _NOT_VOCATIVE:
+                    words = words[1:]  # "Only Wren." -> "Wren"
+                if not words:
+                    continue
+                who = self.resolve_name(" ".join(words))
                 if who and who not in found:
                     found.append(who)
         return found
@@ -472,8 +481,11 @@ def _alternate_between_anchors(turns: list[list[Quotation]], vocatives: list[tup
         if i in anchor_speaker or not all(q.kind == "implicit" for q in turn):
             continue
         guess = _turn_speaker(turn)
-        if guess and anchor_speaker.get(i + 1) != guess and _turn_speaker(out[i - 1] if i else []) != guess:
-            continue  # the forward guess does not clash with its neighbours: keep it
+        if guess and not any(
+            _turn_speaker(out[j]) == guess and abs(out[j][0].paragraph - turn[0].paragraph) == 1
+            for j in (i - 1, i + 1) if 0 <= j < len(out) and (j < i or j in anchor_speaker)
+        ):
+            continue  # the forward guess does not clash with an adjacent paragraph's speaker: keep it
         before = max((a for a in anchors if a < i), default=None)
         after = min((a for a in anchors if a > i), default=None)
         if before is None and after is None:

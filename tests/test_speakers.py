@@ -1,0 +1,108 @@
+"""Speaker and addressee attribution on our own fixtures, through the real pipeline
+(spaCy, quotations, characters, speakers): exact expected speakers per quotation."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXAMPLE_WORK, FIXTURES
+from ficlens import analyze, read_work
+
+
+def script(path):
+    doc = analyze(read_work(path))
+    names = {c["id"]: c["name"] for c in doc["characters"]}
+    return [
+        (q["text"], names.get(q["speaker"]), [names.get(a) for a in q["addressees"]], q["kind"])
+        for q in doc["quotes"]
+    ], doc
+
+
+@pytest.fixture(scope="module")
+def market():
+    return script(FIXTURES / "speakers" / "market_day.txt")
+
+
+def line(lines, start):
+    matches = [entry for entry in lines if entry[0].startswith(start)]
+    assert len(matches) == 1, (start, [e[0] for e in lines])
+    return matches[0]
+
+
+def test_explicit_speech_verb_after_the_quote(market):
+    lines, _ = market
+    assert line(lines, "You're late")[1:4:2] == ("Oliver Pike", "explicit")
+
+
+def test_name_said_order_and_quote_broken_by_narration(market):
+    lines, _ = market
+    text, speaker, _, kind = line(lines, "The oven was cold")
+    assert (speaker, kind) == ("Rosalind Fenwick", "explicit")
+    assert "Blame the baker" in text  # one utterance across the narration
+
+
+def test_alternation_in_an_unattributed_run(market):
+    lines, _ = market
+    assert line(lines, "You are the baker.")[1] == "Oliver Pike"
+    assert line(lines, "Then blame the oven.")[1] == "Rosalind Fenwick"
+    assert line(lines, "I'll blame whoever I like.")[1] == "Oliver Pike"
+    assert line(lines, "You are the baker.")[3] == "implicit"
+
+
+def test_voice_of_a_character(market):
+    lines, _ = market
+    assert line(lines, "Have you seen Thomas?")[1] == "Oliver Pike"
+
+
+def test_action_beat_names_the_speaker(market):
+    lines, _ = market
+    assert line(lines, "Not since Tuesday.")[1] == "Rosalind Fenwick"
+
+
+def test_pronoun_cue_and_vocative_addressee(market):
+    lines, _ = market
+    text, speaker, addressees, kind = line(lines, "Oliver, you worry too much")
+    assert speaker == "Rosalind Fenwick" and kind == "anaphoric"
+    assert addressees == ["Oliver Pike"]  # the vocative names the addressee, not the speaker
+    assert line(lines, "Somebody has to")[1] == "Oliver Pike"
+
+
+def test_pronoun_after_a_scene_break(market):
+    lines, _ = market
+    assert line(lines, "I was only out")[1:4:2] == ("Thomas Hale", "anaphoric")
+    assert line(lines, "In the river?")[1] == "Rosalind Fenwick"
+
+
+def test_full_name_vocative_is_the_addressee(market):
+    lines, _ = market
+    _, speaker, addressees, _ = line(lines, "Thomas Hale.")
+    assert speaker == "Oliver Pike" and addressees == ["Thomas Hale"]
+    assert line(lines, "Yes, Oliver.")[1] == "Thomas Hale"
+
+
+def test_first_person_narrator_says_i_said(market):
+    lines, doc = market
+    narrator = line(lines, "Only me")[1]
+    assert narrator is not None
+    assert line(lines, "I'm coming")[1] == narrator
+    assert line(lines, "Is someone there?")[1] == "Rosalind Fenwick"
+    assert line(lines, "Wren! Come down")[1] == "Rosalind Fenwick"
+
+
+def test_every_speaker_and_addressee_is_a_character(market):
+    _, doc = market
+    ids = {c["id"] for c in doc["characters"]}
+    for q in doc["quotes"]:
+        assert q["speaker"] is None or q["speaker"] in ids
+        assert set(q["addressees"]) <= ids
+        if q["cue"]:
+            chapter = doc["chapters"][q["cue"]["chapter"] - 1]
+            assert 0 <= q["cue"]["start"] < q["cue"]["end"] <= len(chapter["text"])
+
+
+def test_example_work_named_speakers():
+    lines, _ = script(EXAMPLE_WORK)
+    assert line(lines, "If that’s a seal")[1] == "Margaret Thorne"
+    assert line(lines, "She’s lying on my feet")[1] == "Elias Crane"
+    assert line(lines, "Evening, Captain")[1] == "Tom Pellow"
+    assert line(lines, "Which Crane?")[1] == "Nora Crane"
