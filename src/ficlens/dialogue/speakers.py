@@ -35,6 +35,8 @@ breathe pursue resume agree admit announce beg command complain confess object p
 recall reason warn wonder grumble chuckle giggle snort drawl bark roar bellow sneer coo purr joke
 tease counter correct concede press prompt persist mumble whine wail moan sing chime echo exclaim
 shriek squeak squeal blurt babble stammer lament cut venture proceed put think write read tell
+chatter chaff entreat exclaim persist quaver falter scoff simper lisp rasp croak pant sniff snarl
+cajole coax implore gush rattle prattle jeer taunt soothe console assent suppose conclude explain
 """.split())
 
 VOICE_NOUNS = frozenset("voice tone words reply answer question whisper".split())
@@ -61,12 +63,12 @@ _SPEECH_FORMS = sorted({
      "gasped", "shrieked", "roared", "answered", "asked"}, key=len, reverse=True)
 _VERB = "(?:" + "|".join(re.escape(f) for f in _SPEECH_FORMS) + ")"
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Colonel|Col|Captain|Capt|Professor|Prof|Aunt|Uncle|Madame|Mme|Monsieur|M|Mademoiselle|Mlle|Father|Mother|Sister|Brother|Inspector|Major|General|Count|Countess|Signor|Signora|Herr|Frau)\.?\s+)"
-_NAME = rf"(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’-]+){{0,2}})"
+_NAME = rf"(?:the\s+)?(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’-]+){{0,2}})(?:['’]s\s+voice)?"
 _PRONOUN = r"(?P<pron>he|she|I)"
-_LEAD = r"^[\s,;:.!?—–-]*"
+_LEAD = r"^[\s,;:.!?—–\-\"'”’]*"
 _ADVERB = r"(?:\w+ly\s+)?"
 _AFTER_PATTERNS = [
-    re.compile(rf"{_LEAD}{_VERB}\s+{_NAME}"),                   # said Jane
+    re.compile(rf"{_LEAD}{_VERB}\s+(?:the\s+voice\s+of\s+)?{_NAME}"),  # said Jane / said the voice of Jane
     re.compile(rf"{_LEAD}{_NAME}\s+{_ADVERB}{_VERB}\b"),        # Jane said / Jane quickly replied
     re.compile(rf"{_LEAD}{_VERB}\s+{_PRONOUN}\b"),              # said he
     re.compile(rf"{_LEAD}{_PRONOUN}\s+{_ADVERB}{_VERB}\b"),     # she said
@@ -84,6 +86,8 @@ _AFTER_PATTERNS += [
     re.compile(rf"{_LEAD}{_VERB}\s+{_DESCRIPTION}"),             # said his wife
     re.compile(rf"{_LEAD}{_DESCRIPTION}\s+{_ADVERB}{_VERB}\b"),  # her mother cried
 ]
+# "McBryde raised his eyebrows, murmuring:" / "Elizabeth answered," right before a quotation.
+_BEFORE_PATTERN = re.compile(rf"{_NAME}[^\"“”.!?;]{{0,80}}?\b{_VERB}(?:\s+\w+){{0,3}}?\s*[,:]?\s*[—–-]*\s*$")
 _NOT_VOCATIVE = frozenset("Only Just Even Poor Good Dear Dearest Oh O Ah Well Yes No Come Hush Hello Goodbye "
                           "Thank Thanks Please Sorry Look Listen Wait Stop Tell".split())
 _NOT_NAMES = frozenset("The A An And But Then So Yet Or Nor For This That These Those There Here It Its "
@@ -222,7 +226,7 @@ class _ChapterAttributor:
                     if not m:
                         continue
                     if "name" in m.groupdict() and m.group("name"):
-                        name = m.group("name").rstrip("'’")
+                        name = re.sub(r"['’]s$", "", m.group("name").rstrip("'’"))
                         if name.split()[0] in _NOT_NAMES:
                             continue
                         who = self.resolve_name(name) or self.resolve_name(name.split()[-1])
@@ -247,6 +251,16 @@ class _ChapterAttributor:
                         cues.append(Cue(mention.character if mention else None, "anaphoric", start,
                                         start + len(pron), after, gender=PRONOUN_GENDER[pron.lower()]))
                         break
+        if not cues:
+            # a lead-in right before the first quotation: "Elizabeth answered,"
+            first = min(q.spans[0][0] for q in quotes)
+            window = text[max(para.start, first - 161) : max(para.start, first - 1)]
+            m = _BEFORE_PATTERN.search(window)
+            if m and m.group("name").split()[0] not in _NOT_NAMES:
+                who = self.resolve_name(m.group("name")) or self.resolve_name(m.group("name").split()[-1])
+                if who:
+                    base = max(para.start, first - 161)
+                    cues.append(Cue(who, "explicit", base + m.start("name"), base + m.end("name"), first))
         return cues
 
     def _cues(self, para, quotes: list[Quotation]) -> list[Cue]:
