@@ -190,8 +190,9 @@ class _ChapterAttributor:
         vocatives_of: list[list[tuple[str, ...]]] = []
         for pi in sorted(by_para):
             para = paragraphs[pi]
-            # A new conversation starts after a scene break or a long stretch of narration.
-            if pi - last_quote_para > 3 or any(last_quote_para < b <= pi for b in break_paras) or not conversations:
+            # A new conversation starts after a scene break or any paragraph of narration
+            # (measured on PDNC DEV: resetting after one narration paragraph beats three).
+            if pi - last_quote_para > 1 or any(last_quote_para < b <= pi for b in break_paras) or not conversations:
                 history = []
                 conversations.append([])
                 vocatives_of.append([])
@@ -445,7 +446,7 @@ class _ChapterAttributor:
         other = self._recent_character(q.spans[0][0], exclude, gender)
         return (other, "fallback") if other else (None, "fallback")
 
-    def _recent_character(self, before: int, exclude: set, gender: str | None = None, window: int = 2500,
+    def _recent_character(self, before: int, exclude: set, gender: str | None = None, window: int = 5000,
                           strict: bool = False) -> str | None:
         i = bisect.bisect_left(self.narration_starts, before) - 1
         while i >= 0 and self.narration_mentions[i].start >= before - window:
