@@ -293,7 +293,8 @@ class _ChapterAttributor:
         if not cues:
             # an action beat: the first character acting as a clause subject
             for tok, pos in narration:
-                if tok.dep_ in SUBJECT_DEPS and tok.head.pos_ in ("VERB", "AUX"):
+                if tok.dep_ in SUBJECT_DEPS and tok.head.pos_ in ("VERB", "AUX") and tok.lower_ in ("he", "she", "i") or (
+                        tok.dep_ in SUBJECT_DEPS and tok.pos_ == "PROPN"):
                     cue = self._cue_for_subject(tok, pos, speech=False)
                     if cue and (cue.character or cue.gender):
                         cues.append(cue)
