@@ -88,6 +88,7 @@ _AFTER_PATTERNS += [
 ]
 # "McBryde raised his eyebrows, murmuring:" / "Elizabeth answered," right before a quotation.
 _BEFORE_PATTERN = re.compile(rf"{_NAME}[^\"“”.!?;]{{0,80}}?\b{_VERB}(?:\s+\w+){{0,3}}?\s*[,:]?\s*[—–-]*\s*$")
+_TO_NAME = re.compile(r"^[^\"“”.!?;]{0,30}?\bto\s+(?:the\s+)?(?P<to>" + _TITLE + r"?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 _NOT_VOCATIVE = frozenset("Only Just Even Poor Good Dear Dearest Oh O Ah Well Yes No Come Hush Hello Goodbye "
                           "Thank Thanks Please Sorry Look Listen Wait Stop Tell".split())
 _NOT_NAMES = frozenset("The A An And But Then So Yet Or Nor For This That These Those There Here It Its "
@@ -112,6 +113,7 @@ class Cue:
     end: int
     position: int  # offset of the cue's verb/actor, to pick the nearest quote
     gender: str | None = None  # for unresolved pronouns
+    addressee: str | None = None  # "said she to Charlotte"
 
 
 def attribute_speakers(work: Work, parses: Sequence[Any], quotations: Sequence[Quotation], characters: Any) -> list[Quotation]:
@@ -202,7 +204,7 @@ class _ChapterAttributor:
                 cues = self._lead_in_cues(pi, by_para) or cues
             attributed = self._decide(quotes, cues, history)
             speakers = [q.speaker for q in attributed if q.speaker]
-            vocatives = tuple(a for q in attributed for a in self._vocatives(q))
+            vocatives = tuple(a for q in attributed for a in q.addressees if a in self._named_addressees(q, cues))
             history.append(Turn(speakers[-1] if speakers else None, vocatives))
             conversations[-1].append(attributed)
             vocatives_of[-1].append(vocatives)
@@ -226,13 +228,16 @@ class _ChapterAttributor:
                     m = pattern.match(window)
                     if not m:
                         continue
+                    to = _TO_NAME.match(window[m.end():])
+                    addressee = self.resolve_name(to.group("to")) if to else None
                     if "name" in m.groupdict() and m.group("name"):
                         name = re.sub(r"['’]s$", "", m.group("name").rstrip("'’"))
                         if name.split()[0] in _NOT_NAMES:
                             continue
                         who = self.resolve_name(name) or self.resolve_name(name.split()[-1])
                         if who:
-                            cues.append(Cue(who, "explicit", after + m.start("name"), after + m.end("name"), after))
+                            cues.append(Cue(who, "explicit", after + m.start("name"), after + m.end("name"), after,
+                                            addressee=addressee))
                             break
                     elif m.groupdict().get("desc"):
                         start, end = after + m.start("desc"), after + m.end("desc")
@@ -250,7 +255,8 @@ class _ChapterAttributor:
                             continue
                         mention = self._mention_at(start, start + len(pron))
                         cues.append(Cue(mention.character if mention else None, "anaphoric", start,
-                                        start + len(pron), after, gender=PRONOUN_GENDER[pron.lower()]))
+                                        start + len(pron), after, gender=PRONOUN_GENDER[pron.lower()],
+                                        addressee=addressee))
                         break
         if not cues:
             # a lead-in right before the first quotation: "Elizabeth answered,"
@@ -352,6 +358,8 @@ class _ChapterAttributor:
         for q in quotes:
             addressees = self._vocatives(q)
             cue = _nearest_cue(q, cues)
+            if cue is not None and cue.addressee and cue.addressee not in addressees:
+                addressees.append(cue.addressee)
             speaker, how = None, "fallback"
             if cue is not None:
                 speaker, how = cue.character, cue.how
@@ -456,6 +464,12 @@ class _ChapterAttributor:
                 return m.character
             i -= 1
         return None
+
+    def _named_addressees(self, q: Quotation, cues: list[Cue]) -> list[str]:
+        """Addressees named in the text (vocatives, "said she to Charlotte"), as
+        opposed to the ones guessed from the conversation."""
+        cue = _nearest_cue(q, cues)
+        return self._vocatives(q) + ([cue.addressee] if cue is not None and cue.addressee else [])
 
     def _vocatives(self, q: Quotation) -> list[str]:
         found: list[str] = []
