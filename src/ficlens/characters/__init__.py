@@ -6,7 +6,8 @@ parse pass (`ficlens.text.nlp.parse_chapters`) and the quotations
 
 - `characters`: `model.Character`s, ids "C1", "C2", ... by number of mentions;
   `name` is the AO3 tag name when one matches, else the fullest name used;
-  `aliases` every surface form seen; `gender` from pronouns, titles and names.
+  `aliases` every surface form seen (except a bare surname several characters
+  bear: "Weston" would claim Mrs. Weston is the family); `gender` from pronouns, titles and names.
 - `mentions`: every name mention, every he/she/him/her/his/hers (resolved where
   the evidence allows), and first/second person pronouns (`first_person` in
   narration is the narrator; inside quotations they are left to the speaker layer).

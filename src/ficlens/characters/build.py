@@ -297,10 +297,11 @@ def _assemble(
     keep.sort(key=lambda ci: (-mention_count[ci], ci))
     ids = {ci: f"C{n}" for n, ci in enumerate(keep, 1)}
 
+    shared = _shared_surnames(clustering, keep)
     characters: list[Character] = []
     for ci in keep:
         c = clusters[ci]
-        seen = surfaces[ci]
+        seen = Counter({s: n for s, n in surfaces[ci].items() if normalise_alias(s) not in shared})
         if c.fixed and gold_characters is not None:
             name, given_aliases = gold_characters[ci]
             aliases = [a for a in given_aliases if a != name and not a.startswith("_")]
@@ -335,6 +336,22 @@ def _assemble(
         name_index=dict(name_index),
         key_index=key_index,
     )
+
+
+def _shared_surnames(clustering: Clustering, keep: list[int]) -> set[str]:
+    """Bare surnames that several kept characters bear ("Weston" of Mr. and Mrs.
+    Weston): listed as an alias of one of them, such a word would claim that
+    person is the family. Each mention of it is still
+    resolved to one person; only the alias list leaves it out."""
+    bearers: Counter = Counter()
+    givens: set[str] = set()
+    for ci in keep:
+        cluster = clustering.clusters[ci]
+        bearers.update(cluster.surnames)
+        givens |= {core[0] for _, core, article in cluster.keys if len(core) >= 2 and not article}
+    # "Miss Lucy" files "Lucy" as a surname too: the given name of a full name is not shared.
+    return {normalise_alias(word) for word, n in bearers.items()
+            if n >= 2 and word not in givens}
 
 
 def _fullest(cluster: Cluster, infos: dict[tuple, FormInfo]) -> str | None:

@@ -15,7 +15,10 @@ exactly one cluster fits it:
    cluster with that name whose gender matches the title when every other holder
    of the name is of the other gender; otherwise it is its own person: "Mrs.
    Bennet" among Elizabeth, Jane and Lydia Bennet. Different titles of address
-   never merge ("Mr. Bennet" / "Mrs. Bennet" / "Miss Bennet").
+   never merge ("Mr. Bennet" / "Mrs. Bennet" / "Miss Bennet"). A cluster that
+   takes the title only with a given name ("Mr. John Knightley") keeps the bare
+   "Mr. Knightley" out when another of the family is about or the bare form is far
+   more common: the given name was spelled out to tell two brothers apart.
 6. The other single words ("Potter", "Lizzy", "Hatter") join the one cluster with
    that given name, surname, nickname or description head.
 
@@ -340,24 +343,50 @@ class _Clusterer:
                 return fitting, slot  # a given list: one, or ambiguous among them
             same_title = [ci for ci in fitting if form.title in clusters[ci].titles]
             if len(same_title) == 1:
-                return same_title, slot
+                if slot == "given" or not self._told_apart(info, same_title[0], holders):
+                    return same_title, slot
+                continue
+            want = title_gender(form.title)
+            if len(fitting) > 1 and want != "unknown":
+                # "Miss Crane" among Nora Crane and a "Dr. Crane" of unknown gender.
+                confirmed = [ci for ci in fitting if clusters[ci].gender == want]
+                fitting = confirmed if len(confirmed) == 1 else fitting
             if len(fitting) != 1:
                 continue
             chosen = clusters[fitting[0]]
-            want = title_gender(form.title)
             if want != "unknown" and chosen.gender != want:
                 continue  # unconfirmed: "Mr. Bingley" is not "Caroline Bingley"
-            # Someone else bears the name: a named person of that gender (or unknown),
-            # or a "Mr. X"/"Mrs. X" known only by title — then "Mrs. Hollis" is Mr.
-            # Hollis's wife, not their daughter Rosalind Hollis. ("Dr. Crane" alone
-            # is no rival: a neutral title says nothing.)
-            rivals = [clusters[ci] for ci in holders if ci != fitting[0]]
-            if any(r.givens and r.gender in ("unknown", want) for r in rivals) or any(
-                not r.givens and any(t in ADDRESS_CLASS for t in r.titles) for r in rivals
-            ):
+            if self._rivalled(fitting[0], holders, want):
                 continue  # several people may bear it: this title names its own person
             return fitting, slot
         return [], None
+
+    def _rivalled(self, chosen: int, holders: list[int], want: Gender) -> bool:
+        """Someone else bears the name: a named person of that gender (or unknown),
+        or a "Mr. X"/"Mrs. X" known only by title — then "Mrs. Hollis" is Mr.
+        Hollis's wife, not their daughter Rosalind Hollis. ("Dr. Crane" alone is no
+        rival: a neutral title says nothing.)"""
+        rivals = [self.clusters[ci] for ci in holders if ci != chosen]
+        return any(r.givens and r.gender in ("unknown", want) for r in rivals) or any(
+            not r.givens and any(t in ADDRESS_CLASS for t in r.titles) for r in rivals
+        )
+
+    def _told_apart(self, info: FormInfo, ci: int, holders: list[int]) -> bool:
+        """True when "Mr. Knightley" is someone other than the cluster's "Mr. John
+        Knightley": the cluster uses the form of address only with a given name —
+        spelled out to tell a younger brother from the elder (a daughter from the
+        eldest, "Miss Elizabeth Bennet") — and either another member of the family
+        is about ("Mrs. John Knightley") or the bare form is the far more common.
+        Ranks ("Captain Frederick Wentworth") tell no one apart."""
+        title = info.form.title
+        if title not in ADDRESS_CLASS:
+            return False
+        titled = [key for key in self.clusters[ci].keys if key[0] == title]
+        if not titled or any(len(core) < 2 for _, core, _ in titled):
+            return False
+        if self._rivalled(ci, holders, title_gender(title)):
+            return True
+        return info.count >= 3 * sum(self.forms[key].count for key in titled)
 
     def single_candidates(self, info: FormInfo) -> list[int]:
         word = info.form.core[0]

@@ -9,7 +9,10 @@ Two passes over the token tables:
    tired"), and from the work's AO3 character and relationship tags. A form is
    accepted when its evidence outweighs the signs of a common word (the word also
    occurs in lower case) or of a place (spaCy labels the same string GPE/ORG/LOC
-   at least as often). A capitalised word right before a known surname ("Lucan
+   at least as often). Capitalised common words at either end of a run are
+   trimmed ("Poor Gino", "But Ronny", "Mr. Fielding High School"); a person's name
+   after "the" is a boat or a house ("the Mary Ellen"), not a person.
+   A capitalised word right before a known surname ("Lucan
    Ashdown" once "Corin Ashdown" is known) is a family member spaCy missed.
 2. Matching. Every occurrence of an accepted form is a name mention, whether or
    not spaCy tagged that occurrence (the small model misses many), longest form
@@ -32,6 +35,7 @@ from .names import (
     parse_name,
     strip_disambiguator,
 )
+from .given_names import gender_of_given
 from .scan import ChapterTokens, Tok
 
 SPEECH_LEMMAS = frozenset(
@@ -149,15 +153,29 @@ def _with_titles(tokens: list[Tok], run: list[int]) -> list[int]:
     return run
 
 
+def _common_word(tokens: list[Tok], i: int, stats: WordStats) -> bool:
+    """A capitalised common word ("Poor", "But", "Drive", "School"): mostly written in
+    lower case in this text, and neither a title nor a known given name ("Will")."""
+    word = tokens[i].lower
+    return stats.is_common(word) and not norm_title(tokens[i].text) and gender_of_given(norm_token(word)) == "unknown"
+
+
 def _trim(tokens: list[Tok], run: list[int], stats: WordStats) -> list[int]:
-    """Drop leading interjections and sentence-initial common words ("Oh Harry",
-    "Dear Jane", "Poor Mr. Bennet") and trailing non-name words."""
+    """Drop leading interjections and common words ("Oh Harry", "Dear Jane", "Poor
+    Mr. Bennet", "But Ronny") and trailing common or non-name words (a heading's
+    "Lucy Drive Out", "Mr. Fielding High School")."""
     while run and (
         norm_token(tokens[run[0]].text) in NOT_NAMES and not norm_title(tokens[run[0]].text)
-        or (tokens[run[0]].initial and stats.is_common(tokens[run[0]].lower) and not norm_title(tokens[run[0]].text))
+        or (tokens[run[0]].initial or len(run) > 1) and _common_word(tokens, run[0], stats)
     ):
         run = run[1:]
     while run and not _is_name_word(tokens[run[-1]]):
+        run = run[:-1]
+    # Trailing common words spaCy left outside a person go while a name word stays
+    # ("Dr. Bull" and "Jonathan Small" keep theirs).
+    while len(run) > 1 and tokens[run[-1]].ent != "PERSON" and _common_word(tokens, run[-1], stats) and any(
+        not norm_title(tokens[k].text) and not _common_word(tokens, k, stats) for k in run[:-1]
+    ):
         run = run[:-1]
     return run
 
@@ -251,9 +269,9 @@ def collect_evidence(tables: list[ChapterTokens], stats: WordStats, tags: list[s
             if t.cap and norm_title(t.text):
                 k = _next_word(tokens, i + 1)
                 if k < n and tokens[k].sent == t.sent and not norm_title(tokens[k].text):
-                    run = _run_right(tokens, k)
-                    if run:
-                        table.add(_surface(tokens, [i] + run), "titled")
+                    run = _trim(tokens, [i] + _run_right(tokens, k), stats)
+                    if len(run) > 1:
+                        table.add(_surface(tokens, run), "titled")
             # 3. speech verbs: "said Pooh", "said the Hatter"
             if t.lemma in SPEECH_LEMMAS and t.pos in ("VERB", "AUX") and t.quote < 0:
                 k = _next_word(tokens, i + 1)
@@ -262,7 +280,7 @@ def collect_evidence(tables: list[ChapterTokens], stats: WordStats, tags: list[s
                     article, k = k, _next_word(tokens, k + 1)
                 if k < n and tokens[k].quote < 0 and _is_name_word(tokens[k]) and not tokens[k].initial:
                     run = _run_right(tokens, k)
-                    run = _with_titles(tokens, run) if article is None else [article] + run
+                    run = _trim(tokens, _with_titles(tokens, run), stats) if article is None else [article] + run
                     if run and _speech_subject_ok(tokens, run, i):
                         table.add(_surface(tokens, run), "speech")
             # "Pooh said", "the Hatter said": the capitalised subject of a speech verb
@@ -283,6 +301,7 @@ def collect_evidence(tables: list[ChapterTokens], stats: WordStats, tags: list[s
                 if before < 0 or tokens[before].quote != t.quote or tokens[before].text in (",", "dear"):
                     run = _run_right(tokens, i)
                     after = _next_word(tokens, run[-1] + 1) if run else n
+                    run = _trim(tokens, run, stats)
                     if run and (after >= n or tokens[after].quote != t.quote
                                 or tokens[after].text in _VOCATIVE_END):
                         table.add(_surface(tokens, run), "vocative")
@@ -338,6 +357,8 @@ def _accept(ev: Evidence, evidence: EvidenceTable, stats: WordStats, stems: set[
         # A title is strong evidence, but "Mr. Tuesday" / "Lady Luck" are words.
         return ev.titled + ev.person >= 1 and not all(stats.is_common(w) for w in name_words)
     if form.article:
+        if len(core) >= 2 and gender_of_given(core[0]) != "unknown":
+            return False  # "the Sally Brand": a person's name after "the" names a boat or house
         # "the Hatter": only when the word is written as a name mid-sentence.
         return ev.speech >= 1 and stats.properness(core[-1]) >= 0.6 and stats.cap_mid[core[-1]] >= 2
     if all(len(w) == 1 for w in name_words):
@@ -352,6 +373,8 @@ def _accept(ev: Evidence, evidence: EvidenceTable, stats: WordStats, stems: set[
     word = core[0]
     if stats.properness(word) < 0.5:
         return False
+    if ev.speech + ev.vocative + ev.titled == 0 and evidence.placelike(word):
+        return False  # "Harrow" of "Harrow Street": a place that spaCy once took for a person
     return support >= 2 or stats.cap_mid[word] >= 2
 
 
@@ -458,6 +481,12 @@ def _plausible(tokens: list[Tok], idx: list[int], form: NameForm, stats: WordSta
     # Name words are capitalised (particles and "of" may not be).
     for w in words:
         if not w.cap and w.lower not in SURNAME_PARTICLES and w.lower not in _CONNECTORS:
+            return False
+    # A name right after "the" is a boat, house or firm ("the Mary Ellen", "the
+    # Saltmarsh Light"): "the Hatter" is matched as its own form, with the article.
+    if not form.article and form.title is None:
+        before = _prev_word(tokens, idx[0])
+        if before >= 0 and tokens[before].lower == "the" and tokens[before].sent == words[0].sent:
             return False
     # A lone common word at a sentence start ("Will you...", "Hope is...") is a word,
     # unless spaCy read it as a person there.
