@@ -83,10 +83,11 @@ def test_full_name_vocative_is_the_addressee(market):
 def test_first_person_narrator_says_i_said(market):
     lines, doc = market
     narrator = line(lines, "Only me")[1]
-    assert narrator is not None
+    assert narrator == "Wren"  # named from how the others address the narrator
     assert line(lines, "I'm coming")[1] == narrator
     assert line(lines, "Is someone there?")[1] == "Rosalind Fenwick"
     assert line(lines, "Wren! Come down")[1] == "Rosalind Fenwick"
+    assert line(lines, "It's a bakery")[1:3] == ("Wren", ["Oliver Pike"])
 
 
 def test_every_speaker_and_addressee_is_a_character(market):
