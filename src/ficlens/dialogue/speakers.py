@@ -122,17 +122,28 @@ def attribute_speakers(work: Work, parses: Sequence[Any], quotations: Sequence[Q
     for q in quotations:
         by_chapter.setdefault(q.chapter, []).append(q)
     parse_of = {p.chapter.index: p for p in parses}
-    out: list[Quotation] = []
-    for chapter in work.chapters:
-        qs = by_chapter.get(chapter.index)
-        if qs:
-            out.extend(_ChapterAttributor(chapter, parse_of.get(chapter.index), qs, characters).run())
-    return out
+
+    def one_pass(speaking: frozenset[str] | None) -> list[Quotation]:
+        out: list[Quotation] = []
+        for chapter in work.chapters:
+            qs = by_chapter.get(chapter.index)
+            if qs:
+                out.extend(_ChapterAttributor(chapter, parse_of.get(chapter.index), qs, characters, speaking).run())
+        return out
+
+    first = one_pass(None)
+    # Characters who are explicitly said to speak somewhere in the work are the only
+    # ones turn-taking falls back on: a dog or a name in passing never gets a line
+    # from a guess. Costs a second, cheap pass (the spaCy parses are reused).
+    speaking = frozenset(q.speaker for q in first if q.kind == "explicit" and q.speaker)
+    return one_pass(speaking) if speaking else first
 
 
 class _ChapterAttributor:
-    def __init__(self, chapter: Chapter, parse: Any, quotations: list[Quotation], characters: Any):
+    def __init__(self, chapter: Chapter, parse: Any, quotations: list[Quotation], characters: Any,
+                 speaking: frozenset[str] | None = None):
         self.chapter = chapter
+        self.speaking = speaking
         self.quotations = sorted(quotations, key=lambda q: q.spans[0][0])
         self.layer = characters
         self.docs = list(parse.docs) if parse is not None else []
@@ -460,7 +471,8 @@ class _ChapterAttributor:
         i = bisect.bisect_left(self.narration_starts, before) - 1
         while i >= 0 and self.narration_mentions[i].start >= before - window:
             m = self.narration_mentions[i]
-            if m.character and m.character not in exclude and self._fits(m.character, gender, strict):
+            if (m.character and m.character not in exclude and self._fits(m.character, gender, strict)
+                    and (self.speaking is None or m.character in self.speaking)):
                 return m.character
             i -= 1
         return None
