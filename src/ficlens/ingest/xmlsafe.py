@@ -86,23 +86,10 @@ _VOID_TAGS = frozenset("area base br col embed hr img input link meta param sour
 _SELF_CLOSING_IN_HTML = frozenset("p li dt dd tr td th option optgroup thead tbody tfoot colgroup rb rt rp".split())
 
 
-def _nesting_openers_upper_bound(text: str) -> int:
-    """At most how many elements could nest: opening tags minus void and
-    auto-closing ones, counted with C-speed str.count (an upper bound on depth)."""
-    openers = text.count("<") - text.count("</") - text.count("<!") - text.count("<?")
-    # each prefix matches only void or auto-closing tags ("<li" also covers "<link")
-    for tag in ("<p>", "<p ", "<br", "<hr", "<img", "<li", "<dd", "<dt", "<td", "<tr>", "<tr ",
-                "<th>", "<th ", "<meta", "<input", "<wbr"):
-        openers -= text.count(tag)
-    return max(openers, 0)
-
-
 def check_nesting(text: str, member: str, path: str | None = None, budget: int = NESTING_BUDGET,
                   html: bool = False) -> int:
     """Refuse an XHTML document nested so deeply that parsing it would take minutes;
     return its parsing cost (the sum of depths) so a caller can budget many files."""
-    if html and _nesting_openers_upper_bound(text) ** 2 // 2 < budget:
-        return 0  # too few nesting elements for any depth to matter: skip the scan
     depth = deepest = cost = 0
     for m in _TAG_RE.finditer(text):
         closing, name, self_closed = m.groups()
