@@ -28,7 +28,7 @@ from ..errors import FormatError
 from ..model import Author, ChapterCount, SeriesEntry, Source, Work, WorkMeta
 from . import ao3_meta
 from .epub import Book, description_text
-from .html_text import chapter_from_element, element_text, inline_text, parse_html
+from .html_text import chapter_from_element, children, element_text, inline_text, parse_html
 
 __all__ = ["layout_of", "read", "CALIBRE", "LEGACY"]
 
@@ -140,15 +140,6 @@ class _Section:
     labelled: dict = field(default_factory=dict)  # summary/notes/end_notes -> blockquote
 
 
-def _children(node) -> list:
-    out = []
-    child = node.child
-    while child is not None:
-        out.append(child)
-        child = child.next
-    return out
-
-
 def _next_element(node):
     sibling = node.next
     while sibling is not None and (
@@ -208,7 +199,7 @@ def _split_sections(tree, book: Book, layout: str) -> list[_Section]:
 
     sections = [_Section("preface")]
     consumed: set[int] = set()
-    stack = [(child, False) for child in reversed(_children(body))]
+    stack = [(child, False) for child in reversed(children(body))]
     while stack:
         node, in_meta = stack.pop()
         tag = node.tag
@@ -239,11 +230,11 @@ def _split_sections(tree, book: Book, layout: str) -> list[_Section]:
             continue
         if section.kind != "chapter":
             section.nodes.append(node)
-            stack.extend((child, False) for child in reversed(_children(node)))
+            stack.extend((child, False) for child in reversed(children(node)))
             continue
         meta_here = in_meta or any(_has_class(node, c) for c in ("meta", "byline", "endnote-link"))
         if mem_id in must_open:
-            stack.extend((child, meta_here) for child in reversed(_children(node)))
+            stack.extend((child, meta_here) for child in reversed(children(node)))
         elif not meta_here:
             section.content.append(node)
     return sections
@@ -253,7 +244,7 @@ def _legacy_file_kinds(body, book: Book, headings) -> dict[int, str]:
     """Hand-built layout: the file wrappers that open a section by themselves.
     preface.xhtml and afterword.xhtml always do; chapterN_1.xhtml only when the
     chapters carry no heading blocks to cut at."""
-    wrappers = [child for child in _children(body) if child.tag == "div" and _FILE_ATTR in child.attributes]
+    wrappers = [child for child in children(body) if child.tag == "div" and _FILE_ATTR in child.attributes]
     if len(wrappers) != len(book.spine):
         return {}  # the glued document did not keep one wrapper per file: cut at headings only
     chapter_headings = any(_has_class(h, "heading") or _has_class(h, "toc-heading") for h in headings)
@@ -311,7 +302,7 @@ def _tag_list(dl) -> list[tuple[str, object]]:
     """(field, dd) pairs of a preface tag list, in order, known labels only."""
     pairs = []
     label = None
-    for child in _children(dl):
+    for child in children(dl):
         if child.tag == "dt":
             label = ao3_meta.field_for_label(inline_text(child))
         elif child.tag == "dd" and label:
@@ -330,7 +321,7 @@ def _series_entries(dd) -> tuple[SeriesEntry, ...]:
     """'Part 2 of <a>S</a>, Part 1 of <a>T</a>' -> entries."""
     entries = []
     pending = ""
-    for child in _children(dd):
+    for child in children(dd):
         if child.tag == "a":
             m = re.search(r"Part\s+(\d+)\s+of\s*$", pending)
             part = int(m.group(1)) if m else None

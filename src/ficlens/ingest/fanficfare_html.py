@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from ..errors import FormatError
 from ..model import Author, Chapter, ChapterCount, SeriesEntry, Source, Work, WorkMeta
 from . import ao3_meta
-from .html_text import chapter_from_element, element_text, inline_text, parse_html
+from .html_text import chapter_from_element, children, element_text, inline_text, parse_html
 
 __all__ = [
     "matches", "read", "TitleEntry", "table_entries", "line_entries", "fields_from_entries",
@@ -73,15 +73,6 @@ class TitleEntry:
         return None
 
 
-def _children(node) -> list:
-    out = []
-    child = node.child
-    while child is not None:
-        out.append(child)
-        child = child.next
-    return out
-
-
 def _container(nodes: list):
     """One element holding copies of `nodes` (re-parsed from their markup), for the
     text walker, which reads an element's descendants."""
@@ -105,15 +96,15 @@ def table_entries(table) -> list[TitleEntry]:
     `<td><b>L:</b></td><td>V</td>` or a wide `<td colspan="2"><b>L:</b> V</td>`."""
     entries = []
     for row in table.css("tr"):
-        cells = [c for c in _children(row) if c.tag in ("td", "th")]
+        cells = [c for c in children(row) if c.tag in ("td", "th")]
         if not cells:
             continue
-        first = [n for n in _children(cells[0]) if n.tag != "-text" or (n.text_content or "").strip()]
+        first = [n for n in children(cells[0]) if n.tag != "-text" or (n.text_content or "").strip()]
         label = _label_text(first[0]) if first else None
         if label is None:
             continue
         if len(first) == 1 and len(cells) >= 2:
-            entries.append(TitleEntry(label, _children(cells[1])))
+            entries.append(TitleEntry(label, children(cells[1])))
         else:
             entries.append(TitleEntry(label, first[1:]))
     return entries
@@ -123,7 +114,7 @@ def line_entries(container) -> list[TitleEntry]:
     """Default EPUB layout: `<b>Label:</b> value<br />` lines in one div."""
     entries: list[TitleEntry] = []
     current: TitleEntry | None = None
-    for node in _children(container):
+    for node in children(container):
         label = _label_text(node)
         if label is not None:
             current = TitleEntry(label, [])
@@ -240,7 +231,7 @@ def _note_sections(div) -> list[tuple[str | None, str]]:
         if text:
             sections.append((label, text))
 
-    for node in _children(div):
+    for node in children(div):
         if node.tag in ("b", "strong") and inline_text(node).endswith(":"):
             flush()
             label, nodes = inline_text(node), []
@@ -341,7 +332,7 @@ def read(tree, path: str) -> Work:
 
     # Chapters: everything between one section marker and the next.
     segments: list[tuple[str, list]] = []
-    for node in _children(first_marker.parent):
+    for node in children(first_marker.parent):
         if _is_chapter_marker(node):
             segments.append((inline_text(node.css_first("h2")), []))
         elif segments and node.tag != "-comment":

@@ -130,5 +130,15 @@ def inline_text(element: LexborNode | None) -> str:
     return " ".join((element.text(deep=True, separator="") or "").split())
 
 
+def children(node: LexborNode) -> list[LexborNode]:
+    """A node's direct children (text nodes included), in order."""
+    out = []
+    child = node.child
+    while child is not None:
+        out.append(child)
+        child = child.next
+    return out
+
+
 def parse_html(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(html)
