@@ -79,6 +79,12 @@ def feed_element(builder: ChapterBuilder, root: LexborNode, skip=None) -> None:
             if style:
                 builder.open_style(style)
             child = node.child
+            if child is not None and child.tag == "-text" and child.next is None:
+                # fast path: an element holding only text (most <p>s) needs no descent
+                text = child.text_content
+                if text:
+                    builder.append_text(text)
+                child = None
             if child is None:
                 _leave(builder, style, is_block)
             else:
