@@ -213,9 +213,8 @@ class _ChapterAttributor:
             cues = self._cues(para, quotes)
             if not any(c.how != "beat" for c in cues):
                 cues = self._lead_in_cues(pi, by_para) or cues
-            attributed = self._decide(quotes, cues, history)
+            attributed, vocatives = self._decide(quotes, cues, history)
             speakers = [q.speaker for q in attributed if q.speaker]
-            vocatives = tuple(a for q in attributed for a in q.addressees if a in self._named_addressees(q, cues))
             history.append(Turn(speakers[-1] if speakers else None, vocatives))
             conversations[-1].append(attributed)
             vocatives_of[-1].append(vocatives)
@@ -364,8 +363,12 @@ class _ChapterAttributor:
                 return offset
         return 0
 
-    def _decide(self, quotes: list[Quotation], cues: list[Cue], history: list[Turn]) -> list[Quotation]:
+    def _decide(self, quotes: list[Quotation], cues: list[Cue], history: list[Turn]
+                ) -> tuple[list[Quotation], tuple[str, ...]]:
+        """The attributed quotations of one paragraph, and the addressees its text
+        names (vocatives, "said she to Charlotte") as opposed to ones guessed."""
         out = []
+        named: list[str] = []
         for q in quotes:
             addressees = self._vocatives(q)
             cue = _nearest_cue(q, cues)
@@ -391,6 +394,7 @@ class _ChapterAttributor:
                 kind = "explicit"
             else:
                 kind = "anaphoric"
+            named.extend(addressees)
             if not addressees:
                 addressees = self._default_addressees(speaker, history)
             out.append(
@@ -403,7 +407,7 @@ class _ChapterAttributor:
                     cue=Span(self.chapter.index, cue.start, cue.end) if cue is not None and speaker == cue.character else None,
                 )
             )
-        return out
+        return out, tuple(named)
 
     def _participants(self, history: list[Turn]) -> list[str]:
         """Who is in the conversation, most recent first: speakers and people named."""
@@ -476,12 +480,6 @@ class _ChapterAttributor:
                 return m.character
             i -= 1
         return None
-
-    def _named_addressees(self, q: Quotation, cues: list[Cue]) -> list[str]:
-        """Addressees named in the text (vocatives, "said she to Charlotte"), as
-        opposed to the ones guessed from the conversation."""
-        cue = _nearest_cue(q, cues)
-        return self._vocatives(q) + ([cue.addressee] if cue is not None and cue.addressee else [])
 
     def _vocatives(self, q: Quotation) -> list[str]:
         found: list[str] = []
