@@ -43,7 +43,7 @@ from typing import Any, Sequence
 
 from ..errors import InputError
 from .matching import NovelScore, ScoredQuote, combine, map_characters, score_quotes
-from .pdnc import progress_bar, ratio, report_console
+from .pdnc import predicted_quotes, progress_bar, ratio, report_console
 
 # How tokens were written before tokenisation: these attach to the token before them...
 _GLUE_LEFT = {",", ".", ";", ":", "!", "?", ")", "]", "”", "’", "''", "...", "…"}
@@ -198,26 +198,10 @@ def analyze_work(work_data: LitBankWork) -> tuple[dict, list]:
     return analyze(work), maps
 
 
-def predicted_spans(doc: dict, maps: Sequence) -> list[ScoredQuote]:
-    """Every predicted span as its own unit (see module docstring), with its
-    utterance's speaker, in source offsets."""
-    by_chapter = {m.chapter_index: m for m in maps}
-    out = []
-    for q in doc.get("quotes", []):
-        offsets = by_chapter.get(q["chapter"])
-        if offsets is None:
-            continue
-        for s, e in q["spans"]:
-            if e > s:
-                out.append(ScoredQuote(spans=((offsets.to_source(s), offsets.to_source(e - 1) + 1),),
-                                       speaker=q.get("speaker")))
-    return out
-
-
 def score_document(work_data: LitBankWork, doc: dict, maps: Sequence) -> NovelScore:
     predicted_characters = {c["id"]: [c["name"], *c.get("aliases", [])] for c in doc.get("characters", []) or []}
     mapping = map_characters(predicted_characters, work_data.entity_names)
-    score = score_quotes(work_data.name, work_data.quotes, predicted_spans(doc, maps), mapping)
+    score = score_quotes(work_data.name, work_data.quotes, predicted_quotes(doc, maps, per_span=True), mapping)
     score.characters_predicted = len(predicted_characters)
     score.characters_gold = len({q.speaker for q in work_data.quotes if q.speaker})
     return score

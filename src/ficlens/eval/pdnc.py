@@ -185,8 +185,10 @@ def analyze_novel(novel: GoldNovel, gold_characters: bool = False) -> tuple[dict
     return analyze(work, **options), maps
 
 
-def predicted_quotes(doc: dict, maps: Sequence) -> list[ScoredQuote]:
-    """The document's quotations with spans mapped to source-file offsets."""
+def predicted_quotes(doc: dict, maps: Sequence, per_span: bool = False) -> list[ScoredQuote]:
+    """The document's quotations with spans mapped to source-file offsets. With
+    `per_span`, every span is its own unit carrying its utterance's speaker (LitBank
+    counts each quoted stretch as one quotation)."""
     by_chapter = {m.chapter_index: m for m in maps}
     out = []
     for q in doc.get("quotes", []):
@@ -196,7 +198,9 @@ def predicted_quotes(doc: dict, maps: Sequence) -> list[ScoredQuote]:
         spans = tuple(
             (offsets.to_source(s), offsets.to_source(e - 1) + 1) for s, e in q["spans"] if e > s
         )
-        if spans:
+        if per_span:
+            out.extend(ScoredQuote(spans=(span,), speaker=q.get("speaker")) for span in spans)
+        elif spans:
             out.append(ScoredQuote(spans=spans, speaker=q.get("speaker"), text=q.get("text", "")))
     return out
 
