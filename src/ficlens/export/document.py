@@ -18,20 +18,14 @@ from ..model import Chapter, Work
 SCHEMA_ID = "ficlens/1"
 
 
-def work_document(work: Work, layers: dict[str, list] | None = None) -> dict[str, Any]:
-    """The JSON-ready document for `work` (metadata and chapters), with any extra
-    top-level `layers` added."""
-    meta = asdict(work.meta)
-    source = meta.pop("source")
-    meta["source"] = source
-    doc: dict[str, Any] = {
+def work_document(work: Work) -> dict[str, Any]:
+    """The JSON-ready document for `work`: metadata and chapters (layers are added
+    by `layers_document`)."""
+    return {
         "schema": SCHEMA_ID,
-        "work": meta,
+        "work": asdict(work.meta),
         "chapters": [_chapter(c) for c in work.chapters],
     }
-    for name, items in (layers or {}).items():
-        doc[name] = items
-    return doc
 
 
 def _chapter(chapter: Chapter) -> dict[str, Any]:
