@@ -148,6 +148,7 @@ class _ChapterAttributor:
         self.layer = characters
         self.docs = list(parse.docs) if parse is not None else []
         self.doc_starts = [offset for offset, _ in self.docs]
+        self.offset_of_doc = {id(doc): offset for offset, doc in self.docs}
         mentions = [m for m in characters.mentions if m.chapter == chapter.index]
         mentions.sort(key=lambda m: m.start)
         self.mentions = mentions
@@ -358,10 +359,7 @@ class _ChapterAttributor:
         return None
 
     def _doc_offset(self, doc) -> int:
-        for offset, d in self.docs:
-            if d is doc:
-                return offset
-        return 0
+        return self.offset_of_doc.get(id(doc), 0)
 
     def _decide(self, quotes: list[Quotation], cues: list[Cue], history: list[Turn]
                 ) -> tuple[list[Quotation], tuple[str, ...]]:
