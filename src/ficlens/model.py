@@ -212,3 +212,50 @@ class Character:
     mentions: int = 0
     quotes: int = 0
     tagged: bool = False  # named in the work's AO3 character/relationship tags
+
+
+# --- Narrative layers (issue 4): where and when the story moves -----------------
+
+SceneBoundary = Literal["chapter", "break", "time_shift", "place_shift"]
+PlaceKind = Literal["GPE", "LOC", "FAC"]  # spaCy's labels; FAC covers shops, streets, buildings
+
+
+@dataclass(frozen=True, slots=True)
+class TimeExpression:
+    """A date or time expression ("June 2nd", "on Wednesday", "two days later").
+    `value` is normalised where it can be computed without inventing a year:
+    ISO-like partial dates ("--06-02"), weekdays ("Wednesday"), relative offsets
+    ("+P2D"), parts of day ("night"); None when it cannot."""
+
+    id: str
+    chapter: int
+    start: int
+    end: int
+    text: str
+    kind: str  # e.g. "date", "weekday", "relative", "time_of_day", "duration"
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A location named in the story, with every mention of it. Never a character."""
+
+    id: str
+    name: str
+    kind: PlaceKind
+    mentions: tuple[Span, ...] = ()
+    scenes: tuple[str, ...] = ()  # scene ids it appears in
+
+
+@dataclass(frozen=True, slots=True)
+class Scene:
+    """A stretch of one chapter between boundaries. `boundary` says what opened it."""
+
+    id: str
+    chapter: int
+    start: int
+    end: int
+    boundary: SceneBoundary
+    characters: tuple[str, ...] = ()  # character ids present (mentioned or speaking)
+    place: str | None = None  # main place id
+    time: str | None = None  # id of the time expression that sets the scene

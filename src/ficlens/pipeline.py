@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from .export.document import layers_document, work_document
-from .model import Passage, Quotation, Work
+from .model import Passage, Place, Quotation, Scene, TimeExpression, Work
 
 
 @dataclass
@@ -27,6 +27,13 @@ class Analysis:
     thoughts: list[Passage] = field(default_factory=list)
     written: list[Passage] = field(default_factory=list)
     characters: Any = None  # ficlens.characters.CharacterLayer
+    # Narrative layers (issue 4); each a plain list/dict filled by its narrative/ module.
+    times: list[TimeExpression] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    scenes: list[Scene] = field(default_factory=list)
+    interactions: Any = None
+    profiles: Any = None
+    tag_check: Any = None
 
 
 def parse_layer(a: Analysis) -> None:
