@@ -78,33 +78,36 @@ def check_xhtml_prolog(text: str, member: str, path: str | None = None) -> None:
 # chapters nest a dozen deep (sum ~ 20 x elements); this budget allows 50 levels
 # on a million elements and refuses the pathological cases in well under a second.
 NESTING_BUDGET = 50_000_000
-_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
 _VOID_TAGS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
-
-
 # HTML elements whose end tag may be left out: an unclosed <p> does not nest.
 _SELF_CLOSING_IN_HTML = frozenset("p li dt dd tr td th option optgroup thead tbody tfoot colgroup rb rt rp".split())
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
+# In HTML, <p> (most tags of a story) never nests, so the scan does not even match it:
+# a name that does not start with p, or p followed by more name (pre, param).
+_HTML_TAG_RE = re.compile(r"<(/?)((?:[a-oq-zA-OQ-Z]|[pP][\w:.-])[\w:.-]*)[^<>]*?(/?)>")
 
 
 def check_nesting(text: str, member: str, path: str | None = None, budget: int = NESTING_BUDGET,
                   html: bool = False) -> int:
     """Refuse an XHTML document nested so deeply that parsing it would take minutes;
     return its parsing cost (the sum of depths) so a caller can budget many files."""
+    flat = _VOID_TAGS | _SELF_CLOSING_IN_HTML if html else _VOID_TAGS
     depth = deepest = cost = 0
-    for m in _TAG_RE.finditer(text):
-        closing, name, self_closed = m.groups()
+    for closing, name, self_closed in (_HTML_TAG_RE if html else _TAG_RE).findall(text):
+        if self_closed or name.lower() in flat:
+            continue
         if closing:
-            depth = max(depth - 1, 0)
-        elif not self_closed and name.lower() not in _VOID_TAGS and not (
-            html and name.lower() in _SELF_CLOSING_IN_HTML
-        ):
-            depth += 1
-            cost += depth
-            deepest = max(deepest, depth)
-            if cost > budget:
-                raise UnsafeInputError(
-                    f"{member} nests elements too deeply (over {deepest:,} levels) to parse safely; refused", path
-                )
+            if depth:
+                depth -= 1
+            continue
+        depth += 1
+        cost += depth
+        if depth > deepest:
+            deepest = depth
+        if cost > budget:
+            raise UnsafeInputError(
+                f"{member} nests elements too deeply (over {deepest:,} levels) to parse safely; refused", path
+            )
     return cost
 
 
