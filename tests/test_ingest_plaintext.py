@@ -479,11 +479,13 @@ def test_a_long_novel_reads_fast():
         chapters.append(f"CHAPTER {n}.\n\n\n{body}")
     text = "\n\n\n".join(chapters)
     assert len(text.split()) > 200_000
-    start = time.perf_counter()
+    # A guard against quadratic behaviour, not a benchmark (bench/ingest_bench.py is):
+    # CPU time, so a busy machine does not fail it; a linear reader needs ~0.3 s.
+    start = time.process_time()
     work = read(text, "long.txt")
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     assert len(work.chapters) == 80
-    assert elapsed < 1.0, f"{elapsed:.2f}s for a 200,000-word novel"
+    assert elapsed < 3.0, f"{elapsed:.2f}s of CPU for a 200,000-word novel"
 
 
 # ------------------------------------------------------------------ properties

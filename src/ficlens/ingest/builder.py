@@ -31,6 +31,9 @@ def is_scene_break_marker(text: str) -> bool:
     stripped = text.strip()
     if not stripped or len(stripped) > 60:
         return False
+    first = stripped[0]
+    if first.isalnum() and first not in "oOxX":
+        return False  # the common case, a paragraph of prose, without the regex
     if stripped in {".", "..", "...", "…", "-", "--", "/", ":", "|"}:
         return False  # a lone ellipsis or dash is usually a beat of silence, not a break
     return bool(_SCENE_BREAK_RE.match(stripped))
@@ -89,6 +92,35 @@ class ChapterBuilder:
         self._para_len += 1
         self._last_char = "\n"
 
+    def text_element(self, text: str, style: str | None, is_block: bool) -> None:
+        """An element holding only text (most <p>s), in one call: the same as
+        end_paragraph (for a block), open_style, append_text, close_style, end_paragraph."""
+        if is_block and not (self._para or self._open_styles or self._para_styles):
+            # The common case, a whole paragraph in one text node: the general path's
+            # steps (collapse, NFC, trim, marker check, commit) without a call each.
+            if "  " in text or not text.isprintable():
+                text = _SPACE_RE.sub(" ", text)
+            text = unicodedata.normalize("NFC", text).strip(" ")
+            if text.strip():
+                if is_scene_break_marker(text):
+                    self.scene_break(text.strip())
+                else:
+                    if style:
+                        self._para_styles = [(0, len(text), style)]
+                    self._commit_paragraph(text)
+                    self._para_styles = []
+            return
+        if is_block and self._para:
+            self.end_paragraph()
+        if style:
+            self.open_style(style)
+            self.append_text(text)
+            self.close_style(style)
+        else:
+            self.append_text(text)
+        if is_block:
+            self.end_paragraph()
+
     def open_style(self, style: str) -> None:
         self._open_styles.append((style, self._para_len))
 
@@ -118,8 +150,9 @@ class ChapterBuilder:
         if not self._para:
             # nothing written since the last paragraph ended (the common case for
             # nested blocks): only styles opened in between may need carrying over
-            if self._para_styles or any(start for _, start in self._open_styles):
+            if self._para_styles:
                 self._para_styles = []
+            if self._open_styles:
                 self._open_styles = [(style, 0) for style, _ in self._open_styles]
             return
         self._trim_trailing_space()

@@ -52,14 +52,16 @@ def feed_element(builder: ChapterBuilder, root: LexborNode, skip=None) -> None:
     # `open_elements` holds, for each element we descended into, the style it opened
     # and whether it is a block, so leaving it needs no second look at the node.
     open_elements: list[tuple[str | None, bool]] = []
+    append_text, text_element = builder.append_text, builder.text_element  # hot loop
     node = root.child
     while node is not None:
         tag = node.tag
         child = None
         if tag == "-text":
-            text = node.text_content
-            if text:
-                builder.append_text(text)
+            if node.is_empty_text_node:
+                append_text(" ")  # collapsible whitespace: kept only between words
+            else:
+                append_text(node.text_content)
         elif tag == "br":
             builder.line_break()
         elif tag == "hr":
@@ -73,22 +75,21 @@ def feed_element(builder: ChapterBuilder, root: LexborNode, skip=None) -> None:
                 builder.append_text(f"[{alt}]")
         else:
             is_block = tag in BLOCK_TAGS
-            if is_block:
-                builder.end_paragraph()
             style = _style_for(node)
-            if style:
-                builder.open_style(style)
             child = node.child
             if child is not None and child.tag == "-text" and child.next is None:
                 # fast path: an element holding only text (most <p>s) needs no descent
-                text = child.text_content
-                if text:
-                    builder.append_text(text)
+                text_element(child.text_content or "", style, is_block)
                 child = None
-            if child is None:
-                _leave(builder, style, is_block)
             else:
-                open_elements.append((style, is_block))
+                if is_block:
+                    builder.end_paragraph()
+                if style:
+                    builder.open_style(style)
+                if child is None:
+                    _leave(builder, style, is_block)
+                else:
+                    open_elements.append((style, is_block))
         if child is not None:
             node = child
             continue
