@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import re
 import sys
 import time
@@ -56,28 +57,35 @@ def epub_of(html: bytes) -> bytes:
     return buf.getvalue()
 
 
-def throughput(data: bytes, name: str, rounds: int) -> float:
+def throughput(data: bytes, name: str, rounds: int) -> tuple[float, float]:
+    """Best-of-`rounds` MB/s by CPU time (what one core does, whatever else the
+    machine runs) and by wall-clock time."""
     read_bytes(data, name)  # warm-up
-    best = float("inf")
+    best_cpu = best_wall = float("inf")
     for _ in range(rounds):
-        t0 = time.perf_counter()
+        wall0, cpu0 = time.perf_counter(), time.process_time()
         read_bytes(data, name)
-        best = min(best, time.perf_counter() - t0)
-    return len(data) / best / 1e6
+        best_cpu = min(best_cpu, time.process_time() - cpu0)
+        best_wall = min(best_wall, time.perf_counter() - wall0)
+    return len(data) / best_cpu / 1e6, len(data) / best_wall / 1e6
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=60, help="chapter repetitions (default 60)")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
     html = big_ao3_html(args.repeat)
     epub = epub_of(html)
-    html_mbs = throughput(html, "bench.html", args.rounds)
-    epub_mbs = throughput(epub, "bench.epub", args.rounds)
-    print(f"| AO3 download HTML | {len(html) / 1e6:.1f} MB | {html_mbs:.1f} MB/s |")
-    print(f"| AO3 EPUB (pre-2019 layout, deflated) | {len(epub) / 1e6:.1f} MB | {epub_mbs:.1f} MB/s (of compressed EPUB bytes) |")
-    sys.exit(0 if html_mbs >= 20 else 1)
+    html_cpu, html_wall = throughput(html, "bench.html", args.rounds)
+    epub_cpu, epub_wall = throughput(epub, "bench.epub", args.rounds)
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"load average {load}; MB/s by CPU time (one core) and by wall clock, best of {args.rounds}")
+    print("| input | size | MB/s (CPU time) | MB/s (wall) |")
+    print("|---|---|---|---|")
+    print(f"| AO3 download HTML | {len(html) / 1e6:.1f} MB | {html_cpu:.1f} | {html_wall:.1f} |")
+    print(f"| AO3 EPUB (pre-2019 layout, deflated; MB of compressed EPUB) | {len(epub) / 1e6:.1f} MB | {epub_cpu:.1f} | {epub_wall:.1f} |")
+    sys.exit(0 if html_cpu >= 20 else 1)
 
 
 if __name__ == "__main__":

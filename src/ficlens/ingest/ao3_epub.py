@@ -151,11 +151,11 @@ def _next_element(node):
 
 def _label_of(node) -> str | None:
     """'chapter notes' etc. when `node` (a <p>) is a notes label followed by its blockquote."""
-    text = inline_text(node).rstrip(":").strip().lower()
-    if text not in _WORK_LABELS and text not in _CHAPTER_LABELS:
+    following = _next_element(node)  # checked first: reading every paragraph's text costs more
+    if following is None or following.tag != "blockquote":
         return None
-    following = _next_element(node)
-    return text if following is not None and following.tag == "blockquote" else None
+    text = inline_text(node).rstrip(":").strip().lower()
+    return text if text in _WORK_LABELS or text in _CHAPTER_LABELS else None
 
 
 def _heading_candidates(body) -> list:

@@ -26,14 +26,17 @@ _SCENE_BREAK_RE = re.compile(
 )
 
 
+# Every character a marker can start with (the symbols above, and o/O/x/X runs).
+_MARKER_FIRST_CHARS = frozenset(_BREAK_SYMBOLS.replace("\\", "") + "\\oOxX")
+
+
 def is_scene_break_marker(text: str) -> bool:
     """True when a whole paragraph is an ornament marking a scene break."""
     stripped = text.strip()
     if not stripped or len(stripped) > 60:
         return False
-    first = stripped[0]
-    if first.isalnum() and first not in "oOxX":
-        return False  # the common case, a paragraph of prose, without the regex
+    if stripped[0] not in _MARKER_FIRST_CHARS:
+        return False  # the common case, a paragraph of prose or dialogue, without the regex
     if stripped in {".", "..", "...", "…", "-", "--", "/", ":", "|"}:
         return False  # a lone ellipsis or dash is usually a beat of silence, not a break
     return bool(_SCENE_BREAK_RE.match(stripped))

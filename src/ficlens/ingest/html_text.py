@@ -36,6 +36,8 @@ def _style_for(node: LexborNode) -> str | None:
         return style
     if node.tag in ("p", "div", "span"):
         attrs = node.attributes
+        if not attrs:
+            return None
         css = (attrs.get("style") or "").replace(" ", "").lower()
         if node.tag != "span" and ("text-align:center" in css or attrs.get("align") == "center"):
             return "center"
