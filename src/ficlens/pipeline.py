@@ -64,6 +64,18 @@ def speakers_layer(a: Analysis) -> None:
     a.quotations = attribute_speakers(a.work, a.parses, a.quotations, a.characters)
 
 
+def times_layer(a: Analysis) -> None:
+    from .narrative.times import find_times
+
+    a.times = find_times(a.work, a.parses)
+
+
+def places_layer(a: Analysis) -> None:
+    from .narrative.places import find_places
+
+    a.places = find_places(a.work, a.parses, a.characters)
+
+
 Layer = Callable[[Analysis], None]
 
 # Dependency order: parsing and quotations first, characters need both, speakers need all.
@@ -72,6 +84,10 @@ LAYERS: list[tuple[str, Layer]] = [
     ("quotations", quotations_layer),
     ("characters", characters_layer),
     ("speakers", speakers_layer),
+    # Narrative layers (issue 4): times and places read the parses (places also the
+    # characters, so a place is never a character).
+    ("times", times_layer),
+    ("places", places_layer),
 ]
 
 

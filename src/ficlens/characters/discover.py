@@ -11,7 +11,8 @@ Two passes over the token tables:
    occurs in lower case) or of a place (spaCy labels the same string GPE/ORG/LOC
    at least as often). Capitalised common words at either end of a run are
    trimmed ("Poor Gino", "But Ronny", "Mr. Fielding High School"); a person's name
-   after "the" is a boat or a house ("the Mary Ellen"), not a person.
+   after "the" is a boat or a house ("the Mary Ellen"), not a person, and a name
+   ending in a street or building word ("Grimmauld Place") is a place.
    A capitalised word right before a known surname ("Lucan
    Ashdown" once "Corin Ashdown" is known) is a family member spaCy missed.
 2. Matching. Every occurrence of an accepted form is a name mention, whether or
@@ -26,6 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from ..text.place_words import UNAMBIGUOUS_PLACE_HEADS
 from .names import (
     NOT_NAMES,
     SURNAME_PARTICLES,
@@ -368,6 +370,10 @@ def _accept(ev: Evidence, evidence: EvidenceTable, stats: WordStats, stems: set[
     if support == 0 or (others and others >= ev.person + 2 * (ev.speech + ev.vocative)):
         return False
     if len(name_words) >= 2:
+        # "Grimmauld Place", "Malfoy Manor": a street or building name is a place
+        # unless the text has it speak or be spoken to ("Lois Lane said").
+        if name_words[-1] in UNAMBIGUOUS_PLACE_HEADS and ev.speech + ev.vocative == 0:
+            return False
         # "Hunsford Parsonage": the last word must be a person's more than a place's.
         return not all(stats.is_common(w) for w in name_words) and not evidence.placelike(name_words[-1])
     word = core[0]

@@ -79,6 +79,30 @@ def layers_document(analysis) -> dict[str, Any]:
              "text": p.text, "character": p.character}
             for i, p in enumerate(passages, 1)
         ]
+    out.update(narrative_document(analysis))
+    return out
+
+
+def narrative_document(analysis) -> dict[str, Any]:
+    """The narrative layers (issue 4): `times`, `places` and `scenes`, ids as the
+    layers gave them (scenes and places refer to each other and to times by id)."""
+    out: dict[str, Any] = {}
+    out["times"] = [
+        {"id": t.id, "chapter": t.chapter, "start": t.start, "end": t.end, "text": t.text,
+         "kind": t.kind, "value": t.value}
+        for t in analysis.times
+    ]
+    out["places"] = [
+        {"id": p.id, "name": p.name, "kind": p.kind,
+         "mentions": [{"chapter": m.chapter, "start": m.start, "end": m.end} for m in p.mentions],
+         "scenes": list(p.scenes)}
+        for p in analysis.places
+    ]
+    out["scenes"] = [
+        {"id": s.id, "chapter": s.chapter, "start": s.start, "end": s.end, "boundary": s.boundary,
+         "characters": list(s.characters), "place": s.place, "time": s.time}
+        for s in analysis.scenes
+    ]
     return out
 
 
