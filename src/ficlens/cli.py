@@ -168,6 +168,54 @@ def characters(file: Path) -> None:
     print_characters(run_pipeline(read_work(file)))
 
 
+@main.command()
+@FILE_ARG
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv", "json"]), default="graphml",
+              show_default=True, help="GraphML or GEXF (Gephi, Cytoscape), CSV edge list, or node-link JSON.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write here instead of standard output.")
+@_friendly_errors
+def network(file: Path, fmt: str, output: Path | None) -> None:
+    """Write the character network: characters as nodes, interactions as weighted
+    edges (lines spoken to each other + mentions + scenes shared).
+
+    \b
+    Example:
+      ficlens network work.html --format gexf -o work.gexf
+    """
+    from .export.network import render_network
+    from .ingest import read_work
+    from .pipeline import analyze as run_pipeline
+
+    rendered = render_network(run_pipeline(read_work(file)), fmt)
+    if output is None:
+        click.echo(rendered, nl=False)
+    else:
+        _write_output(output, rendered)
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@FILE_ARG
+@click.argument("name")
+@_friendly_errors
+def profile(file: Path, name: str) -> None:
+    """Show one character's profile: what they do and have done to them, how they
+    are described, what they own, their dialogue, appearances and closest ties.
+    NAME is a name or alias ("Tamsin", "Tamsin Reedy").
+
+    \b
+    Example:
+      ficlens profile work.html "Tamsin Reedy"
+    """
+    from .export.profile import find_character, print_profile
+    from .ingest import read_work
+    from .pipeline import analyze as run_pipeline
+
+    doc = run_pipeline(read_work(file))
+    print_profile(doc, find_character(doc, name, file))
+
+
 @main.group(name="eval")
 def eval_group() -> None:
     """Score ficlens on annotated corpora (PDNC, LitBank), read from DIR.

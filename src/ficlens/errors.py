@@ -32,3 +32,7 @@ class UnsafeInputError(FiclensError):
 
 class EvalDataError(FiclensError):
     """Evaluation data (PDNC, LitBank) is missing or not laid out as expected."""
+
+
+class UnknownNameError(FiclensError):
+    """A character name given on the command line is not in the work (or is ambiguous)."""

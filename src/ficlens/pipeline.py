@@ -76,6 +76,24 @@ def places_layer(a: Analysis) -> None:
     a.places = find_places(a.work, a.parses, a.characters)
 
 
+def interactions_layer(a: Analysis) -> None:
+    from .narrative.interactions import find_interactions
+
+    a.interactions = find_interactions(a.work, a.characters, a.quotations, a.parses, a.scenes)
+
+
+def profiles_layer(a: Analysis) -> None:
+    from .narrative.profiles import build_profiles
+
+    a.profiles = build_profiles(a.characters, a.quotations, a.parses)
+
+
+def tag_check_layer(a: Analysis) -> None:
+    from .narrative.tag_check import check_tags
+
+    a.tag_check = check_tags(a.work.meta, a.characters, a.quotations, a.interactions)
+
+
 Layer = Callable[[Analysis], None]
 
 # Dependency order: parsing and quotations first, characters need both, speakers need all.
@@ -88,6 +106,10 @@ LAYERS: list[tuple[str, Layer]] = [
     # characters, so a place is never a character).
     ("times", times_layer),
     ("places", places_layer),
+    # Narrative layers about people: interactions need the scenes, tag_check the interactions.
+    ("interactions", interactions_layer),
+    ("profiles", profiles_layer),
+    ("tag_check", tag_check_layer),
 ]
 
 

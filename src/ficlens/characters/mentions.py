@@ -145,11 +145,14 @@ def _resolve_pronoun(t, gender: str, recent: list[_Seen], gender_of, narrator, s
     reflexive = t.lower in _REFLEXIVE
     is_object = t.tag == "PRP" and t.dep in OBJECT_DEPS and not reflexive
     addressed = {seen.cluster for seen in recent if seen.vocative and seen.para == t.para} if speaking else set()
+    # "Jory handed him": not Jory, however recently Jory was mentioned before.
+    bound = {seen.cluster for seen in recent
+             if is_object and seen.subject and seen.sent == t.sent and seen.head == t.head}
     for seen in reversed(recent):
         distance = t.nsent - seen.nsent
         if distance > _WINDOW_SENTENCES or t.para - seen.para > _WINDOW_PARAGRAPHS:
             break
-        if seen.cluster in addressed:
+        if seen.cluster in addressed or seen.cluster in bound:
             continue
         if t.quote >= 0:
             if seen.quote != t.quote:
@@ -160,8 +163,6 @@ def _resolve_pronoun(t, gender: str, recent: list[_Seen], gender_of, narrator, s
         if cluster_gender not in (gender, "unknown"):
             continue
         same_clause = seen.sent == t.sent and seen.head == t.head
-        if is_object and same_clause and seen.subject:
-            continue  # "Harry hit him": not Harry
         value = 100.0 + (80.0 if seen.subject else 40.0 if seen.object else 0.0)
         if reflexive and same_clause and seen.subject:
             value += 200.0

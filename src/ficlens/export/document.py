@@ -80,6 +80,7 @@ def layers_document(analysis) -> dict[str, Any]:
             for i, p in enumerate(passages, 1)
         ]
     out.update(narrative_document(analysis))
+    out.update(_people_layers(analysis))
     return out
 
 
@@ -103,6 +104,49 @@ def narrative_document(analysis) -> dict[str, Any]:
          "characters": list(s.characters), "place": s.place, "time": s.time}
         for s in analysis.scenes
     ]
+    return out
+
+
+def _span(span) -> dict[str, int] | None:
+    return None if span is None else {"chapter": span.chapter, "start": span.start, "end": span.end}
+
+
+def _people_layers(analysis) -> dict[str, Any]:
+    """`interactions`, `profiles` and `tag_check` (narrative/), where they ran."""
+    out: dict[str, Any] = {}
+    if analysis.interactions is not None:
+        layer = analysis.interactions
+        out["interactions"] = {
+            "unit": layer.unit,
+            "pairs": [
+                {"a": p.a, "b": p.b, "weight": p.weight,
+                 "lines_a_to_b": p.lines_a_to_b, "lines_b_to_a": p.lines_b_to_a,
+                 "mentions_a_of_b": p.mentions_a_of_b, "mentions_b_of_a": p.mentions_b_of_a,
+                 "together": [_span(s) for s in p.together]}
+                for p in layer.pairs
+            ],
+            "network": [asdict(n) for n in layer.network],
+        }
+    if analysis.profiles is not None:
+        out["profiles"] = [
+            {**asdict(p), "first_appearance": _span(p.first_appearance), "last_appearance": _span(p.last_appearance)}
+            for p in analysis.profiles
+        ]
+    if analysis.tag_check is not None:
+        from ..narrative.tag_check import PROMINENT_MIN_MENTIONS, PROMINENT_SHARE
+
+        check = analysis.tag_check
+        out["tag_check"] = {
+            "characters": [asdict(t) for t in check.characters],
+            "prominent_untagged": [asdict(u) for u in check.prominent_untagged],
+            "relationships": [
+                {"tag": r.tag, "kind": r.kind,
+                 "members": [{"tag": tag, "character": cid} for tag, cid in r.members],
+                 "pairs": [asdict(p) for p in r.pairs], "never_share_scene": r.never_share_scene}
+                for r in check.relationships
+            ],
+            "thresholds": {"prominent_share": PROMINENT_SHARE, "prominent_min_mentions": PROMINENT_MIN_MENTIONS},
+        }
     return out
 
 
