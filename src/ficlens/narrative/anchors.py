@@ -21,10 +21,14 @@ class ParseIndex:
     def __init__(self, parses: Sequence) -> None:
         self._docs: dict[int, list[tuple[int, object]]] = {}
         self._starts: dict[int, list[int]] = {}
+        self._ends: dict[int, list[int]] = {}
         for chapter_parse in parses:
             index = chapter_parse.chapter.index
             self._docs[index] = list(chapter_parse.docs)
             self._starts[index] = [offset for offset, _ in chapter_parse.docs]
+            # From the last token: `Doc.text` rebuilds the whole string on every call.
+            self._ends[index] = [offset + (doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0)
+                                 for offset, doc in chapter_parse.docs]
 
     def doc_at(self, chapter: int, offset: int) -> tuple[int, object] | None:
         """The `(offset, Doc)` whose text covers `offset` in the chapter, or None."""
@@ -32,8 +36,7 @@ class ParseIndex:
         i = bisect.bisect_right(starts, offset) - 1
         if i < 0:
             return None
-        doc_offset, doc = self._docs[chapter][i]
-        return (doc_offset, doc) if offset < doc_offset + len(doc.text) else None
+        return self._docs[chapter][i] if offset < self._ends[chapter][i] else None
 
     def token_of(self, mention: Mention):
         """The syntactic head token of a mention ("Blackwood" in "Owain Blackwood"),

@@ -12,8 +12,8 @@ For the head token of each mention:
   A linking verb with a complement is a description, not an action.
 - acted_on: the verb lemma when the mention is its object (`dobj`, `dative`) or
   the subject of a passive (`nsubjpass`).
-- descriptions: adjectives on the name ("poor Owain"), appositions ("Jory, the
-  harbourmaster's nephew"), and complements of a linking verb with the mention as
+- descriptions: adjectives on the name ("poor Owain"), common-noun appositions
+  ("Jory, the harbourmaster's nephew"; a name in apposition is a list of names), and complements of a linking verb with the mention as
   subject ("Owain was tall and quiet", "She looked cold", "He was a sailor"), each
   with coordinated adjectives; noun phrases are kept as written, lower-cased.
 - possessions: the noun a possessive mention modifies ("her boat", "Jory's crabs").
@@ -118,9 +118,9 @@ def _read_token(token, tally: _Tally) -> None:
     elif dep == "poss" and head.pos_ in ("NOUN", "PROPN"):
         tally.possessions[head.lemma_.lower()] += 1
     for child in token.children:
-        if child.dep_ == "amod":
+        if child.dep_ == "amod" and child.tag_.startswith("JJ"):  # not a participle the parser misplaced
             tally.descriptions[child.lemma_.lower()] += 1
-        elif child.dep_ == "appos" and child.pos_ in ("NOUN", "PROPN", "ADJ"):
+        elif child.dep_ == "appos" and child.pos_ == "NOUN":  # a name in apposition is a list: "Tom, Nora and Maggie"
             tally.descriptions[_phrase(child)] += 1
 
 
@@ -137,7 +137,7 @@ def _described(complement) -> list[str]:
     """An adjective complement and the adjectives coordinated with it ("tall and
     quiet"), or a noun complement as its phrase ("a sailor")."""
     if complement.pos_ == "ADJ":
-        return [complement.lemma_.lower()] + [c.lemma_.lower() for c in complement.conjuncts if c.pos_ == "ADJ"]
+        return [complement.lemma_.lower()] + [c.lemma_.lower() for c in complement.conjuncts if c.tag_.startswith("JJ")]
     if complement.pos_ in ("NOUN", "PROPN"):
         return [_phrase(complement)]
     return []
@@ -145,8 +145,10 @@ def _described(complement) -> list[str]:
 
 def _phrase(token) -> str:
     """A noun with its left-hand modifiers, as written: "the harbourmaster's nephew"."""
-    doc = token.doc
-    return " ".join(doc[token.left_edge.i : token.i + 1].text.lower().split())
+    start = token.left_edge.i
+    while start < token.i and token.doc[start].is_punct:  # a dash or comma the parser hung on it
+        start += 1
+    return " ".join(token.doc[start : token.i + 1].text.lower().split())
 
 
 def _ranked(counter: Counter) -> tuple[Count, ...]:
