@@ -7,6 +7,7 @@ anything else becomes one line and exit 3 (set FICLENS_DEBUG=1 for the traceback
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
@@ -270,6 +271,152 @@ def eval_litbank(directory: Path, as_json: bool) -> None:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
         print_report(report)
+
+
+@main.group(name="corpus")
+def corpus_group() -> None:
+    """Many works at once: analyse folders and zips into a DuckDB database, then query it.
+
+    \b
+    Example:
+      ficlens corpus build works/ fandom.zip --db fandom.duckdb
+      ficlens corpus stats --db fandom.duckdb
+    """
+
+
+DB_OPTION = click.option("--db", "db", type=click.Path(path_type=Path), required=True,
+                         help="The corpus database file (DuckDB).")
+
+
+@corpus_group.command("build")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@DB_OPTION
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local worker processes (default: one per core). Each loads the spaCy model once.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster instead, e.g. tcp://host:8786 (see README).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Per-work time limit in seconds (default 1800).")
+@click.option("--retry-failed", is_flag=True, help="Analyse again the works that failed in earlier runs.")
+@_friendly_errors
+def corpus_build(sources: tuple[Path, ...], db: Path, workers: int | None, scheduler: str | None,
+                 timeout: float | None, retry_failed: bool) -> None:
+    """Analyse every work under SOURCES (files, folders, zip archives) into a database.
+
+    Works are identified by a hash of their content: a re-run skips what is stored,
+    so an interrupted build resumes where it stopped. A work that fails is recorded
+    in the `failures` table and the build goes on. Exit code 1 when any work failed.
+
+    \b
+    Example:
+      ficlens corpus build downloads/ old-works.zip --db fandom.duckdb --workers 2
+    """
+    from .corpus.build import BuildOptions, build_corpus
+    from .corpus.progress import RichBuildProgress
+
+    options = BuildOptions(scheduler=scheduler, retry_failed=retry_failed)
+    if workers is not None:
+        options = dataclasses.replace(options, workers=workers)
+    if timeout is not None:
+        options = dataclasses.replace(options, timeout=timeout)
+    display = RichBuildProgress()
+    try:
+        summary = build_corpus(sources, db, options, progress=display)
+    except KeyboardInterrupt:
+        display.stop()
+        click.echo("ficlens: interrupted; every stored work is complete; run the same command to resume", err=True)
+        sys.exit(130)
+    sys.exit(0 if summary.ok else 1)
+
+
+@corpus_group.command("query")
+@click.argument("sql")
+@DB_OPTION
+@click.option("--csv", "fmt", flag_value="csv", help="Print CSV.")
+@click.option("--json", "fmt", flag_value="json", help="Print a JSON list of objects.")
+@_friendly_errors
+def corpus_query(sql: str, db: Path, fmt: str | None) -> None:
+    """Run one SQL query (DuckDB dialect, read-only) and print the result as a table.
+
+    \b
+    Example:
+      ficlens corpus query --db fandom.duckdb "SELECT rating, count(*) FROM works GROUP BY rating"
+    """
+    from .corpus.query import run_query
+    from .export.results import print_table, render_csv, render_json
+
+    result = run_query(db, sql)
+    if fmt == "csv":
+        click.echo(render_csv(result.columns, result.rows), nl=False)
+    elif fmt == "json":
+        click.echo(render_json(result.columns, result.rows))
+    else:
+        print_table(result.columns, result.rows)
+
+
+@corpus_group.command("stats")
+@DB_OPTION
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Rows per ranked table.")
+@click.option("--only", default=None, metavar="A,B", help="Only these tables (e.g. rating,romantic,gender).")
+@click.option("--json", "as_json", is_flag=True, help="Print the tables as JSON.")
+@_friendly_errors
+def corpus_stats(db: Path, top: int, only: str | None, as_json: bool) -> None:
+    """Print the corpus statistics: works by rating, warning, category, language and year,
+    top fandoms, romantic and platonic pairings, tagged vs prominent characters, tag
+    co-occurrence with lift, dialogue share by gender.
+
+    \b
+    Example:
+      ficlens corpus stats --db fandom.duckdb --top 10
+    """
+    from .corpus.stats import corpus_stats as compute
+    from .export.results import print_stat_tables, stat_tables_json
+
+    names = [n.strip() for n in only.split(",") if n.strip()] if only else None
+    tables = compute(db, top=top, names=names)
+    if as_json:
+        click.echo(stat_tables_json(tables))
+    else:
+        print_stat_tables(tables)
+
+
+@corpus_group.command("export")
+@DB_OPTION
+@click.option("--parquet", "directory", type=click.Path(path_type=Path), required=True,
+              help="Folder to write one .parquet file per table into.")
+@_friendly_errors
+def corpus_export(db: Path, directory: Path) -> None:
+    """Write every table of the database as Parquet, for pandas, Polars or Spark.
+
+    \b
+    Example:
+      ficlens corpus export --db fandom.duckdb --parquet fandom-parquet/
+    """
+    from .corpus.query import export_parquet
+
+    for path in export_parquet(db, directory):
+        click.echo(f"wrote {path}", err=True)
+
+
+@corpus_group.command("report")
+@DB_OPTION
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The HTML file to write.")
+@click.option("--top", type=click.IntRange(min=1), default=15, show_default=True,
+              help="Rows per ranked chart.")
+@_friendly_errors
+def corpus_report(db: Path, output: Path, top: int) -> None:
+    """Write a self-contained HTML dashboard of the corpus statistics, with charts.
+
+    \b
+    Example:
+      ficlens corpus report --db fandom.duckdb -o corpus.html
+    """
+    from .corpus.stats import corpus_stats as compute
+    from .export.corpus_report import render_corpus_report
+
+    _write_output(output, render_corpus_report(compute(db, top=top), title=db.stem))
+    click.echo(f"wrote {output}", err=True)
 
 
 def _write_output(path: Path, content: str) -> None:

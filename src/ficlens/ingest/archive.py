@@ -15,6 +15,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from ..errors import FormatError, UnsafeInputError
 
@@ -53,20 +54,21 @@ def _unsafe_name_reason(name: str) -> str | None:
 
 
 class SafeZip:
-    """A zip archive opened from bytes, checked before any member is read."""
+    """A zip archive opened from bytes (an EPUB) or from an open binary file (a corpus
+    archive too large to hold in memory), checked before any member is read."""
 
-    def __init__(self, data: bytes, path: str | None = None, limits: ZipLimits = DEFAULT_LIMITS):
+    def __init__(self, data: bytes | BinaryIO, path: str | None = None, limits: ZipLimits = DEFAULT_LIMITS):
         self.path = path
         self.limits = limits
         self._bytes_read = 0
         # Count central-directory records before zipfile builds an object for each:
-        # a small file can declare millions of them.
-        if data.count(_CENTRAL_RECORD) > limits.max_members:
+        # a small file can declare millions of them. (A file is counted after, below.)
+        if isinstance(data, bytes) and data.count(_CENTRAL_RECORD) > limits.max_members:
             raise UnsafeInputError(
                 f"zip has more than {limits.max_members:,} members (the limit); refused", path
             )
         try:
-            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            self._zip = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
             infos = self._zip.infolist()
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
                 NotImplementedError, RuntimeError) as exc:

@@ -1,0 +1,156 @@
+"""`build_corpus`: analyse every work under some sources into a DuckDB file.
+
+The coordinator (this process) lists the sources, reads each item's bytes, and
+names the work by the SHA-256 of those bytes. Works already stored are skipped, so
+an interrupted build resumes where it stopped; so are works that failed before
+(unless `retry_failed`) and repeats of a work seen earlier in the same run. The
+rest go to the workers (`pool.run_local` or `pool.run_dask`), and every result is
+written here, by the database's only writer, one transaction per work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Literal
+
+from ..errors import FiclensError
+from .pool import run_dask, run_local
+from .sources import find_items
+from .store import Writer, connect, stored_ids
+from .worker import Task, TaskResult
+
+DEFAULT_TIMEOUT = 1800.0  # seconds per work: a million-word work takes a few minutes
+
+Outcome = Literal["stored", "failed", "skipped"]
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    workers: int = field(default_factory=default_workers)
+    scheduler: str | None = None  # tcp://host:port of a Dask scheduler; None = local processes
+    timeout: float = DEFAULT_TIMEOUT
+    retry_failed: bool = False
+    model: str | None = None  # spaCy model for local workers (default: ficlens's)
+
+
+@dataclass
+class Failure:
+    path: str
+    error: str
+    when: str  # "this run" or the time an earlier run recorded it
+
+
+@dataclass
+class BuildSummary:
+    total: int = 0  # items found under the sources
+    stored: int = 0
+    failed: int = 0
+    skipped: int = 0
+    ignored: list[str] = field(default_factory=list)  # files of no work format
+    words: int = 0  # words of the works stored in this run
+    seconds: float = 0.0
+    failures: list[Failure] = field(default_factory=list)  # this run's and earlier runs' for these sources
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+class BuildProgress:
+    """What a build reports as it goes; the CLI's display overrides these."""
+
+    def start(self, total: int, ignored: int) -> None:
+        pass
+
+    def advance(self, path: str, outcome: Outcome, words: int = 0, note: str | None = None) -> None:
+        pass
+
+    def finish(self, summary: BuildSummary) -> None:
+        pass
+
+
+def build_corpus(sources: Iterable[str | os.PathLike], db: str | os.PathLike,
+                 options: BuildOptions | None = None, progress: BuildProgress | None = None) -> BuildSummary:
+    """Analyse every work under `sources` into the database `db` (created if new)."""
+    options = options or BuildOptions()
+    progress = progress or BuildProgress()
+    if options.timeout <= 0:
+        raise FiclensError("--timeout must be a positive number of seconds")
+    listing = find_items(sources)
+    summary = BuildSummary(total=len(listing.items), ignored=listing.ignored)
+    started = time.monotonic()
+    con = connect(db)
+    try:
+        writer = Writer(con)
+        stored, failed_before = stored_ids(con)
+        progress.start(summary.total, len(listing.ignored))
+        first_path: dict[str, str] = {}  # work id -> first path handing it out in this run
+
+        def tasks() -> Iterator[Task]:
+            for index, item in enumerate(listing.items):
+                try:
+                    data = item.read()
+                except FiclensError as exc:
+                    writer.store_failure(None, item.path, exc.message, 0.0)
+                    _count(summary, progress, item.path, "failed", note=exc.message)
+                    summary.failures.append(Failure(item.path, exc.message, "this run"))
+                    continue
+                work_id = hashlib.sha256(data).hexdigest()
+                if work_id in stored:
+                    _count(summary, progress, item.path, "skipped", note="already stored")
+                elif work_id in first_path:
+                    _count(summary, progress, item.path, "skipped", note=f"same content as {first_path[work_id]}")
+                elif work_id in failed_before and not options.retry_failed:
+                    summary.failures.extend(_earlier_failures(con, work_id))
+                    _count(summary, progress, item.path, "skipped", note="failed in an earlier run")
+                else:
+                    first_path[work_id] = item.path
+                    yield Task(index, work_id, item.path, data, options.timeout)
+
+        todo = tasks()
+        first = next(todo, None)  # nothing new (a finished build re-run): start no workers
+        todo = itertools.chain([first], todo) if first is not None else iter(())
+        if first is None:
+            results: Iterator[TaskResult] = iter(())
+        elif options.scheduler:
+            results = run_dask(todo, options.scheduler)
+        else:
+            results = run_local(todo, options.workers, options.model)
+        try:
+            for result in results:
+                if result.rows is None:
+                    writer.store_failure(result.work_id, result.path, result.error or "failed", result.seconds)
+                    summary.failures.append(Failure(result.path, result.error or "failed", "this run"))
+                    _count(summary, progress, result.path, "failed", note=result.error)
+                else:
+                    writer.store_work(result.work_id, result.rows)
+                    summary.words += result.words
+                    _count(summary, progress, result.path, "stored", words=result.words)
+        finally:
+            if hasattr(results, "close"):
+                results.close()  # stops the workers now, also on Ctrl-C
+    finally:
+        con.close()
+    summary.seconds = time.monotonic() - started
+    progress.finish(summary)
+    return summary
+
+
+def _count(summary: BuildSummary, progress: BuildProgress, path: str, outcome: Outcome,
+           words: int = 0, note: str | None = None) -> None:
+    setattr(summary, outcome, getattr(summary, outcome) + 1)
+    progress.advance(path, outcome, words, note)
+
+
+def _earlier_failures(con, work_id: str) -> list[Failure]:
+    rows = con.execute("SELECT path, error, failed FROM failures WHERE work_id = ? ORDER BY path",
+                       [work_id]).fetchall()
+    return [Failure(path, error, f"{failed:%Y-%m-%d %H:%M:%S} UTC") for path, error, failed in rows]

@@ -1,0 +1,168 @@
+"""Where tasks run: a local process pool, or a Dask cluster. Both take an iterator
+of `Task`s and yield `TaskResult`s as they finish (in completion order), holding
+only a bounded number of tasks in flight so a corpus of any size streams through.
+
+The local pool is our own small one rather than `concurrent.futures`: it keeps
+each worker's task in view so that a worker stuck past the time limit, or killed
+by the system (out of memory), costs one failure row and a respawned worker, not
+the run. Workers are started through the `forkserver` method (clean processes, not
+forks of a coordinator holding DuckDB's threads) and load the model once each.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from multiprocessing.connection import Connection, wait
+from typing import Iterator
+
+from .worker import Task, TaskResult, analyse_task, init_worker
+
+# How long past the per-work limit a local worker may go before it is killed: the
+# in-worker limit normally fires first; this catches code stuck inside C.
+KILL_GRACE_SECONDS = 30.0
+
+
+def _worker_main(conn: Connection, model: str | None) -> None:
+    init_worker(model)
+    conn.send("ready")
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):  # the coordinator is gone: stop, do not linger
+            return
+        if task is None:
+            return
+        conn.send(analyse_task(task))
+
+
+class _Worker:
+    def __init__(self, context, model: str | None):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, model), daemon=True)
+        self.process.start()
+        child.close()
+        self.ready = False
+        self.task: Task | None = None
+        self.started = 0.0
+
+    def give(self, task: Task) -> None:
+        self.task, self.started = task, time.monotonic()
+        self.conn.send(task)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def run_local(tasks: Iterator[Task], workers: int, model: str | None = None) -> Iterator[TaskResult]:
+    """Run `tasks` on `workers` local processes, one task per worker at a time."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ficlens.corpus.worker", "ficlens.pipeline"])
+    pool = [_Worker(context, model) for _ in range(max(1, workers))]
+    pending = iter(tasks)
+    exhausted = False
+
+    def feed(worker: _Worker) -> None:
+        nonlocal exhausted
+        task = None if exhausted else next(pending, None)
+        if task is None:
+            exhausted = True
+            worker.task = None
+        else:
+            worker.give(task)
+
+    try:
+        while True:
+            busy = [w for w in pool if w.task is not None or not w.ready]
+            if exhausted and not busy:
+                return
+            deadline = min((w.started + w.task.timeout + KILL_GRACE_SECONDS for w in busy if w.task), default=None)
+            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            for index, worker in enumerate(list(pool)):
+                if worker.conn in ready:
+                    try:
+                        message = worker.conn.recv()
+                    except (EOFError, OSError):
+                        message = None  # died while answering: handled below
+                    if message == "ready":
+                        worker.ready = True
+                        feed(worker)
+                        continue
+                    if isinstance(message, TaskResult):
+                        feed(worker)  # next work first, so the worker is not idle while we write
+                        yield message
+                        continue
+                overdue = worker.task is not None and time.monotonic() > (
+                    worker.started + worker.task.timeout + KILL_GRACE_SECONDS)
+                died = worker.process.sentinel in ready or worker.conn in ready
+                if overdue or died:
+                    task = worker.task
+                    worker.kill()
+                    code = worker.process.exitcode
+                    pool[index] = _Worker(context, model)
+                    if task is not None:
+                        reason = (f"analysis did not stop within {task.timeout:g} s (+{KILL_GRACE_SECONDS:g} s grace);"
+                                  " worker killed" if overdue else
+                                  f"worker process died while analysing this work (exit code {code})")
+                        yield TaskResult(task.index, task.work_id, task.path,
+                                         time.monotonic() - worker.started, error=reason)
+                    elif not worker.ready:
+                        raise RuntimeError(f"a corpus worker process failed to start (exit code {code})")
+    finally:
+        for worker in pool:
+            if worker.process.is_alive():
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    pass
+        for worker in pool:
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.kill()
+
+
+def run_dask(tasks: Iterator[Task], scheduler: str) -> Iterator[TaskResult]:
+    """Run `tasks` on the Dask cluster at `scheduler` (tcp://host:port). Results stream
+    back as they complete; this process stays the only writer of the database."""
+    from distributed import Client, as_completed
+
+    from ..errors import FiclensError
+
+    try:
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise FiclensError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from exc
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        window = 2 * threads  # enough queued to keep every worker thread busy
+        running: dict = {}
+        completed = as_completed()
+        pending = iter(tasks)
+
+        def submit() -> bool:
+            task = next(pending, None)
+            if task is None:
+                return False
+            future = client.submit(analyse_task, task, pure=False, key=f"ficlens-{task.work_id}-{task.index}")
+            running[future.key] = task
+            completed.add(future)
+            return True
+
+        for _ in range(window):
+            if not submit():
+                break
+        for future in completed:
+            task = running.pop(future.key)
+            try:
+                result = future.result()
+            except Exception as exc:  # the worker died (KilledWorker) or the task was lost
+                result = TaskResult(task.index, task.work_id, task.path, 0.0,
+                                    error=f"Dask task failed: {type(exc).__name__}: {exc}")
+            future.release()
+            submit()
+            yield result
+    finally:
+        client.close()

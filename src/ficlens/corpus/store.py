@@ -1,0 +1,140 @@
+"""The corpus database file: opening it, the one writer, and reading it back.
+
+One process owns the DuckDB file while a build runs (DuckDB allows one writing
+process); every work is written in one transaction (`store_work`), so a build
+killed at any moment leaves each work either fully stored or absent, and the next
+run picks up the absent ones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import FiclensError
+from .schema import SCHEMA_VERSION, WORK_TABLES, column_names, create_statements
+
+
+class CorpusDBError(FiclensError):
+    """The corpus database cannot be opened, is of another schema version, or a query failed."""
+
+
+def connect(path: str | os.PathLike, read_only: bool = False):
+    """Open (or create, unless `read_only`) the database at `path`, schema checked."""
+    import duckdb
+
+    path = Path(path)
+    if read_only and not path.exists():
+        raise CorpusDBError("no such database (build one with `ficlens corpus build`)", path)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise CorpusDBError(f"cannot open the database: {_first_line(exc)}", path) from exc
+    try:
+        if read_only:
+            _check_version(con, path)
+        else:
+            _create(con, path)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _create(con, path: Path) -> None:
+    import duckdb
+
+    try:
+        existing = {row[0] for row in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        if "schema_version" in existing:
+            _check_version(con, path)
+            return
+        if existing:
+            raise CorpusDBError("database holds other tables and no ficlens schema_version; "
+                                "not a ficlens corpus (use a new file)", path)
+        con.begin()
+        for statement in create_statements():
+            con.execute(statement)
+        con.execute("INSERT INTO schema_version VALUES (?, ?, ?)",
+                    [SCHEMA_VERSION, __version__, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)])
+        con.commit()
+    except duckdb.Error as exc:
+        raise CorpusDBError(f"cannot create the corpus tables: {_first_line(exc)}", path) from exc
+
+
+def _check_version(con, path: Path) -> None:
+    import duckdb
+
+    try:
+        row = con.execute("SELECT max(version) FROM schema_version").fetchall()[0]
+    except duckdb.Error as exc:
+        raise CorpusDBError("not a ficlens corpus database (no schema_version table)", path) from exc
+    if row is None or row[0] != SCHEMA_VERSION:
+        raise CorpusDBError(f"corpus schema version {row[0] if row else None}; this ficlens reads "
+                            f"version {SCHEMA_VERSION} (rebuild the corpus)", path)
+
+
+def stored_ids(con) -> tuple[set[str], set[str]]:
+    """The work ids already stored, and those recorded as failed."""
+    works = {r[0] for r in con.execute("SELECT work_id FROM works").fetchall()}
+    failed = {r[0] for r in con.execute("SELECT work_id FROM failures WHERE work_id IS NOT NULL").fetchall()}
+    return works, failed
+
+
+class Writer:
+    """The single writer of a corpus database: one transaction per work."""
+
+    def __init__(self, con):
+        self.con = con
+        # Arrow schemas taken from the tables themselves, so an empty list or an
+        # all-NULL column still arrives with the declared type.
+        self._schemas = {table: con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+                         for table in WORK_TABLES}
+
+    def store_work(self, work_id: str, rows: dict[str, dict[str, list[Any]]]) -> None:
+        """Write one work's rows to every table in one transaction; a failure row left
+        by an earlier run for the same content is removed in the same transaction."""
+        import pyarrow as pa
+
+        con = self.con
+        con.begin()
+        try:
+            for table in WORK_TABLES:
+                columns = rows.get(table)
+                if not columns or not next(iter(columns.values())):
+                    continue
+                batch = pa.table({name: columns[name] for name in column_names(table)}, schema=self._schemas[table])
+                con.register("ficlens_rows", batch)
+                try:
+                    con.execute(f"INSERT INTO {table} SELECT * FROM ficlens_rows")
+                finally:
+                    con.unregister("ficlens_rows")
+            con.execute("DELETE FROM failures WHERE work_id = ?", [work_id])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+    def store_failure(self, work_id: str | None, path: str, error: str, seconds: float) -> None:
+        """Record (or replace) the failure of `path`; the build goes on."""
+        now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+        con = self.con
+        con.begin()
+        try:
+            if work_id is None:
+                con.execute("DELETE FROM failures WHERE work_id IS NULL AND path = ?", [path])
+            else:
+                con.execute("DELETE FROM failures WHERE work_id = ? AND path = ?", [work_id, path])
+            con.execute("INSERT INTO failures VALUES (?, ?, ?, ?, ?)", [work_id, path, error, now, round(seconds, 3)])
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
