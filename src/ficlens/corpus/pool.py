@@ -12,6 +12,8 @@ forks of a coordinator holding DuckDB's threads) and load the model once each.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
 from multiprocessing.connection import Connection, wait
 from typing import Iterator
@@ -23,7 +25,23 @@ from .worker import Task, TaskResult, analyse_task, init_worker
 KILL_GRACE_SECONDS = 30.0
 
 
-def _worker_main(conn: Connection, model: str | None) -> None:
+def _exit_with_coordinator(lifeline: Connection) -> None:
+    """Stop this worker when the coordinator is gone (SIGKILLed, say), rather than
+    analysing on for nobody: a daemon thread waits on a pipe only the coordinator
+    holds open, and reads end-of-file the moment it dies."""
+
+    def watch() -> None:
+        try:
+            lifeline.recv_bytes()
+        except (EOFError, OSError):
+            pass
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="ficlens-lifeline").start()
+
+
+def _worker_main(conn: Connection, lifeline: Connection, model: str | None) -> None:
+    _exit_with_coordinator(lifeline)
     init_worker(model)
     conn.send("ready")
     while True:
@@ -33,15 +51,20 @@ def _worker_main(conn: Connection, model: str | None) -> None:
             return
         if task is None:
             return
-        conn.send(analyse_task(task))
+        try:
+            conn.send(analyse_task(task))
+        except (BrokenPipeError, OSError):
+            return
 
 
 class _Worker:
     def __init__(self, context, model: str | None):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, model), daemon=True)
+        lifeline, self._lifeline = context.Pipe(duplex=False)  # we never write; the worker sees EOF when we die
+        self.process = context.Process(target=_worker_main, args=(child, lifeline, model), daemon=True)
         self.process.start()
         child.close()
+        lifeline.close()
         self.ready = False
         self.task: Task | None = None
         self.started = 0.0
@@ -54,12 +77,14 @@ class _Worker:
         self.process.kill()
         self.process.join()
         self.conn.close()
+        self._lifeline.close()
 
 
 def run_local(tasks: Iterator[Task], workers: int, model: str | None = None) -> Iterator[TaskResult]:
     """Run `tasks` on `workers` local processes, one task per worker at a time."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ficlens.corpus.worker", "ficlens.pipeline"])
+    # Imported once in the fork server, shared by every worker forked from it.
+    context.set_forkserver_preload(["spacy", "ficlens.corpus.worker", "ficlens.pipeline", "ficlens.text.nlp"])
     pool = [_Worker(context, model) for _ in range(max(1, workers))]
     pending = iter(tasks)
     exhausted = False
