@@ -168,6 +168,30 @@ def test_layer_tables_equal_what_analyze_writes_for_the_same_file(corpus, docume
             (c["index"], c["title"], c["text"]) for c in doc["chapters"]]
 
 
+def test_narrative_tables_equal_the_json_layers(corpus, documents):
+    """interactions, places, times (and scenes, when that layer runs) as `analyze` writes them."""
+    root, db, _ = corpus
+    doc = documents("works/lighthouse.html")
+    work_id = hashlib.sha256((root / "works/lighthouse.html").read_bytes()).hexdigest()
+    interactions = doc["interactions"]
+    assert rows(db, """SELECT a, b, weight, lines_a_to_b, lines_b_to_a, mentions_a_of_b, mentions_b_of_a,
+                              together, unit FROM interactions WHERE work_id = ? ORDER BY ALL""", work_id) == sorted(
+        (p["a"], p["b"], p["weight"], p["lines_a_to_b"], p["lines_b_to_a"], p["mentions_a_of_b"],
+         p["mentions_b_of_a"], len(p["together"]), interactions["unit"]) for p in interactions["pairs"])
+    assert len(interactions["pairs"]) > 3
+    assert rows(db, "SELECT place_id, name, kind, mentions, scenes FROM places WHERE work_id = ? ORDER BY ALL",
+                work_id) == sorted((p["id"], p["name"], p["kind"], len(p["mentions"]), p["scenes"])
+                                   for p in doc["places"])
+    assert rows(db, """SELECT time_id, chapter, start, "end", text, kind, value FROM times
+                       WHERE work_id = ? ORDER BY ALL""", work_id) == sorted(
+        (t["id"], t["chapter"], t["start"], t["end"], t["text"], t["kind"], t["value"]) for t in doc["times"])
+    assert rows(db, """SELECT scene_id, chapter, start, "end", boundary, characters, place, time FROM scenes
+                       WHERE work_id = ? ORDER BY ALL""", work_id) == sorted(
+        (c["id"], c["chapter"], c["start"], c["end"], c["boundary"], c["characters"], c["place"], c["time"])
+        for c in doc["scenes"])
+    assert doc["places"] and doc["times"]  # the example work has both: the comparison is not vacuous
+
+
 def test_quote_spans_point_into_the_stored_chapter_text(corpus):
     _, db, _ = corpus
     checked = 0

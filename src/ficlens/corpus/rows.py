@@ -120,8 +120,16 @@ def _add_characters(tables: dict[str, _Table], work_id: str, layers: dict[str, A
 
 
 def _add_narrative(tables: dict[str, _Table], work_id: str, analysis) -> None:
-    """Scenes, places and times from the model objects issue 4's layers leave on the
-    Analysis (empty lists when those layers did not run)."""
+    """Interactions, scenes, places and times from the objects the narrative layers
+    leave on the Analysis (nothing when a layer did not run)."""
+    if analysis.interactions is not None:
+        unit = analysis.interactions.unit
+        for p in analysis.interactions.pairs:
+            tables["interactions"].add(
+                work_id=work_id, a=p.a, b=p.b, weight=p.weight,
+                lines_a_to_b=p.lines_a_to_b, lines_b_to_a=p.lines_b_to_a,
+                mentions_a_of_b=p.mentions_a_of_b, mentions_b_of_a=p.mentions_b_of_a,
+                together=len(p.together), unit=unit)
     for s in analysis.scenes:
         tables["scenes"].add(work_id=work_id, scene_id=s.id, chapter=s.chapter, start=s.start, end=s.end,
                              boundary=s.boundary, characters=list(s.characters), place=s.place, time=s.time)

@@ -19,8 +19,11 @@ refuses to write into a database of another version):
   lines attributed to them, `dialogue_share` their part of the work's attributed lines.
 - `aliases`: every alias of every character, one row each.
 - `quotes`: every quotation with its spans, speaker and addressees.
-- `interactions`, `scenes`, `places`, `times`: the narrative layers (issue 4);
-  empty for works analysed before those layers existed.
+- `interactions`: character pairs (a, b: character ids) as the interactions layer
+  weighs them: lines each way, mentions each way, `together` = scenes (or chapters,
+  see `unit`) both are present in; `weight` is their sum.
+- `scenes`, `places`, `times`: the narrative layers, with the JSON's ids; empty
+  when a layer did not run.
 - `failures`: files that could not be analysed (path, error, time); the run went on.
 """
 
@@ -120,12 +123,15 @@ TABLES: dict[str, str] = {
     """,
     "interactions": """
         work_id VARCHAR NOT NULL,
-        source VARCHAR NOT NULL,
-        target VARCHAR NOT NULL,
-        conversation INTEGER NOT NULL,
-        co_presence INTEGER NOT NULL,
-        mentions INTEGER NOT NULL,
-        weight DOUBLE NOT NULL
+        a VARCHAR NOT NULL,
+        b VARCHAR NOT NULL,
+        weight INTEGER NOT NULL,
+        lines_a_to_b INTEGER NOT NULL,
+        lines_b_to_a INTEGER NOT NULL,
+        mentions_a_of_b INTEGER NOT NULL,
+        mentions_b_of_a INTEGER NOT NULL,
+        together INTEGER NOT NULL,
+        unit VARCHAR NOT NULL
     """,
     "scenes": """
         work_id VARCHAR NOT NULL,
