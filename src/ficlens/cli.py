@@ -217,6 +217,24 @@ def profile(file: Path, name: str) -> None:
     print_profile(doc, find_character(doc, name, file))
 
 
+@main.command()
+@FILE_ARG
+@_friendly_errors
+def scenes(file: Path) -> None:
+    """List the scenes: where each opens and why (chapter, break, time or place shift),
+    its place, its time and the characters present.
+
+    \b
+    Example:
+      ficlens scenes work.html
+    """
+    from .export.table import print_scenes
+    from .ingest import read_work
+    from .pipeline import analyze as run_pipeline
+
+    print_scenes(run_pipeline(read_work(file)))
+
+
 @main.group(name="eval")
 def eval_group() -> None:
     """Score ficlens on annotated corpora (PDNC, LitBank), read from DIR.

@@ -76,6 +76,13 @@ def places_layer(a: Analysis) -> None:
     a.places = find_places(a.work, a.parses, a.characters)
 
 
+def scenes_layer(a: Analysis) -> None:
+    from .narrative.scenes import find_scenes, places_with_scenes
+
+    a.scenes = find_scenes(a.work, a.times, a.places, a.characters, a.quotations)
+    a.places = places_with_scenes(a.places, a.scenes)
+
+
 def interactions_layer(a: Analysis) -> None:
     from .narrative.interactions import find_interactions
 
@@ -103,9 +110,10 @@ LAYERS: list[tuple[str, Layer]] = [
     ("characters", characters_layer),
     ("speakers", speakers_layer),
     # Narrative layers (issue 4): times and places read the parses (places also the
-    # characters, so a place is never a character).
+    # characters, so a place is never a character); scenes need all of the above.
     ("times", times_layer),
     ("places", places_layer),
+    ("scenes", scenes_layer),
     # Narrative layers about people: interactions need the scenes, tag_check the interactions.
     ("interactions", interactions_layer),
     ("profiles", profiles_layer),

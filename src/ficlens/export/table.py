@@ -72,3 +72,31 @@ def print_characters(doc: dict, console: Console | None = None) -> None:
     console.print(table)
     if any(c["tagged"] for c in doc.get("characters", [])):
         console.print("* named in the work's AO3 tags", style="dim")
+
+
+def scene_rows(doc: dict, opening_words: int = 6) -> list[tuple[str, ...]]:
+    """One row per scene: chapter, scene id, span, opening words, boundary, place,
+    time ("text = value"), characters present — names, not ids."""
+    chapters = {c["index"]: c["text"] for c in doc.get("chapters", [])}
+    names = {c["id"]: c["name"] for c in doc.get("characters", [])}
+    places = {p["id"]: p["name"] for p in doc.get("places", [])}
+    times = {t["id"]: t for t in doc.get("times", [])}
+    rows = []
+    for s in doc.get("scenes", []):
+        words = chapters.get(s["chapter"], "")[s["start"]:s["end"]].split()
+        opening = " ".join(words[:opening_words]) + (" …" if len(words) > opening_words else "")
+        time = times.get(s["time"]) if s["time"] else None
+        time_text = "" if time is None else time["text"] + (f" = {time['value']}" if time["value"] and time["value"] != time["text"] else "")
+        rows.append((str(s["chapter"]), s["id"], f"{s['start']}–{s['end']}", opening, s["boundary"],
+                     places.get(s["place"], "") if s["place"] else "", time_text,
+                     ", ".join(names.get(c, c) for c in s["characters"])))
+    return rows
+
+
+def print_scenes(doc: dict, console: Console | None = None) -> None:
+    """The scenes of an analysed work, in reading order."""
+    console = console or Console()
+    table = Table("Ch", "Scene", "Span", "Opens", "Boundary", "Place", "Time", "Characters", box=None)
+    for row in scene_rows(doc):
+        table.add_row(*(escape(cell) for cell in row))
+    console.print(table)
