@@ -56,13 +56,14 @@ def pair_counts(doc, ids, x, y):
 
 def test_interaction_weights_count_lines_mentions_and_shared_chapters(net_loft):
     _, doc, ids = net_loft
-    assert doc["interactions"]["unit"] == "chapter"  # no scenes layer yet: chapters stand in
+    # The scenes layer: chapter 1, then chapter 2 split at its break (Hester is in both halves).
+    assert doc["interactions"]["unit"] == "scene"
     # Jory -> Tamsin: three lines to her; Tamsin -> Jory: "…, Jory" and "Jory, wait for me!".
     # Mentions: "Jory ran ahead, and Tamsin followed him" counts both ways; "Tamsin told him".
     assert pair_counts(doc, ids, "Jory Penhallow", "Tamsin Reedy") == (3, 2, 1, 2, 2, 10)
     # Hester's "Sit down, Tamsin" mentions Tamsin; Tamsin's "Hester says…" mentions Hester;
-    # "Hester mended a net while Tamsin talked" counts both ways.
-    assert pair_counts(doc, ids, "Tamsin Reedy", "Hester Quill") == (1, 0, 2, 2, 1, 6)
+    # "Hester mended a net while Tamsin talked" counts both ways; two scenes together.
+    assert pair_counts(doc, ids, "Tamsin Reedy", "Hester Quill") == (1, 0, 2, 2, 2, 7)
     # "Owain held the lantern while she checked the hull": both act; "…, and Owain
     # Blackwood was sitting" after "Her boat": Owain acts, Tamsin is mentioned.
     assert pair_counts(doc, ids, "Tamsin Reedy", "Owain Blackwood") == (1, 0, 1, 2, 1, 5)
@@ -71,7 +72,7 @@ def test_interaction_weights_count_lines_mentions_and_shared_chapters(net_loft):
     # Jory's "Hester says a lot of things" is his only mention of her.
     assert pair_counts(doc, ids, "Jory Penhallow", "Hester Quill") == (0, 0, 1, 0, 1, 2)
     assert pair_counts(doc, ids, "Owain Blackwood", "Hester Quill") is None
-    assert [p["weight"] for p in doc["interactions"]["pairs"]] == [10, 6, 5, 4, 2]  # heaviest first
+    assert [p["weight"] for p in doc["interactions"]["pairs"]] == [10, 7, 5, 4, 2]  # heaviest first
 
 
 def test_network_summary_degrees_and_centrality(net_loft):
@@ -83,9 +84,9 @@ def test_network_summary_degrees_and_centrality(net_loft):
     # paths, half each, normalised by the 6 pairs of the other four): 0.5 / 6.
     assert summary == {
         "Jory Penhallow": (3, 16, 0.75, 0.0833),
-        "Tamsin Reedy": (3, 21, 0.75, 0.0833),
+        "Tamsin Reedy": (3, 22, 0.75, 0.0833),
         "Owain Blackwood": (2, 9, 0.5, 0.0),
-        "Hester Quill": (2, 8, 0.5, 0.0),
+        "Hester Quill": (2, 9, 0.5, 0.0),
         "Ambrose Fenwick": (0, 0, 0.0, 0.0),
     }
 
@@ -192,7 +193,7 @@ def test_tag_check_relationships_and_the_pairing_that_never_meets(net_loft):
                        r["never_share_scene"]) for r in doc["tag_check"]["relationships"]}
     assert rels == {
         "Tamsin Reedy/Owain Blackwood": ("romantic", [5], [1], False),
-        "Tamsin Reedy & Hester Quill": ("platonic", [6], [1], False),
+        "Tamsin Reedy & Hester Quill": ("platonic", [7], [2], False),
         "Owain Blackwood/Hester Quill": ("romantic", [0], [0], True),
     }
 
@@ -225,7 +226,7 @@ def test_network_graph_files_read_back_with_networkx(cli, tmp_path, fmt):
     assert (int(edge["weight"]), int(edge["lines_source_to_target"]), int(edge["shared_scenes"])) == (10, 3, 2)
     assert not graph.has_edge(by_label["Owain Blackwood"], by_label["Hester Quill"])
     assert graph.number_of_edges() == 5
-    assert int(graph.nodes[by_label["Tamsin Reedy"]]["weighted_degree"]) == 21
+    assert int(graph.nodes[by_label["Tamsin Reedy"]]["weighted_degree"]) == 22
 
 
 def test_network_csv_and_json(cli):
@@ -247,7 +248,7 @@ def test_profile_command_finds_a_character_by_alias(cli):
     assert lines[0] == "Hester Quill C4 (tagged)"
     assert "Described as clever, old" in lines
     assert "Does say ×2, keep, mend" in lines
-    assert "Interacts with Tamsin Reedy (6), Jory Penhallow (2)" in lines
+    assert "Interacts with Tamsin Reedy (7), Jory Penhallow (2)" in lines
 
 
 def test_profile_command_unknown_name_is_one_line_and_exit_2(cli):
