@@ -38,3 +38,12 @@ def cli():
         return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def example_analysis():
+    """The bundled example run through every layer once for the export and report tests."""
+    from ficlens.ingest import read_work
+    from ficlens.pipeline import run_layers
+
+    return run_layers(read_work(EXAMPLE_WORK))

@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import FiclensError
+from .export.writers import FORMAT_HELP, FORMATS
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
@@ -111,32 +112,59 @@ def text(file: Path, fmt: str, notes: bool) -> None:
 @main.command()
 @FILE_ARG
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Write here instead of standard output.")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
-              help="Output format.")
+              help="Write here instead of standard output (a folder for tsv/csv/parquet, a file otherwise).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
+              help="Output format: " + "; ".join(f"{k}: {v}" for k, v in FORMAT_HELP.items()) + ".")
 @click.option("--compact", is_flag=True, help="JSON on one line (no indentation).")
 @_friendly_errors
 def analyze(file: Path, output: Path | None, fmt: str, compact: bool) -> None:
-    """Analyse a work and write the ficlens JSON document (schema ficlens/1).
+    """Analyse a work and write the ficlens JSON document (schema ficlens/1), or
+    one of the other formats.
 
     The document holds the metadata (`work`), the chapters with their paragraph,
     style and scene-break spans, and one top-level list per analysis layer.
 
     \b
-    Example:
+    Examples:
       ficlens analyze work.html -o work.json
+      ficlens analyze work.html --format html -o report.html
+      ficlens analyze work.html --format tsv -o work-tables/
+      ficlens analyze work.html --format epub -o work.epub
     """
-    from .export.document import dumps
+    from .export.writers import export
     from .ingest import read_work
-    from .pipeline import analyze as run_pipeline
+    from .pipeline import run_layers
 
-    doc = run_pipeline(read_work(file))
-    rendered = dumps(doc, indent=None if compact else 2)
-    if output is None:
-        click.echo(rendered)
+    result = export(run_layers(read_work(file)), fmt, output, compact=compact, book_id=file.stem)
+    if isinstance(result, str):
+        click.echo(result, nl=False)
     else:
-        _write_output(output, rendered + "\n")
-        click.echo(f"wrote {output}", err=True)
+        for path in result:
+            click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@FILE_ARG
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Where to write the report [default: FILE's name with .report.html, in the current folder].")
+@_friendly_errors
+def report(file: Path, output: Path | None) -> None:
+    """Write a self-contained HTML report of a work and print its path: header and
+    tags, characters and profiles, the conversation network, dialogue share,
+    who appears where, timeline, places, tags against the text, and the story
+    with every quotation coloured by its speaker. Opens offline in any browser.
+
+    \b
+    Example:
+      ficlens report work.html -o work-report.html
+    """
+    from .export.writers import export
+    from .ingest import read_work
+    from .pipeline import run_layers
+
+    output = output or Path(f"{file.stem}.report.html")
+    export(run_layers(read_work(file)), "html", output)
+    click.echo(str(output))
 
 
 @main.command()
@@ -438,11 +466,9 @@ def corpus_report(db: Path, output: Path, top: int) -> None:
 
 
 def _write_output(path: Path, content: str) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        raise FiclensError(f"cannot write output: {exc.strerror or exc}", path) from exc
+    from .export.writers import write_text
+
+    write_text(path, content)
 
 
 if __name__ == "__main__":  # pragma: no cover

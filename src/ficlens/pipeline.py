@@ -131,7 +131,11 @@ def run_layers(work: Work, layers: Sequence[tuple[str, Layer]] | None = None, **
 def analyze(work: Work, layers: Sequence[tuple[str, Layer]] | None = None, **options: Any) -> dict[str, Any]:
     """Run the layers over `work` and return the JSON-ready document.
     Options: `gold_characters=[(name, aliases), ...]`, `nlp=<spaCy pipeline>`."""
-    analysis = run_layers(work, layers, **options)
-    doc = work_document(work)
+    return document(run_layers(work, layers, **options))
+
+
+def document(analysis: Analysis) -> dict[str, Any]:
+    """The JSON-ready document of an analysis that has run (what exports start from)."""
+    doc = work_document(analysis.work)
     doc.update(layers_document(analysis))
     return doc

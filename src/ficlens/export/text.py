@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from ..model import Chapter, Work
 
 SCENE_BREAK_TXT = "* * *"
 
 
-def render_text(work: Work, fmt: str = "txt", notes: bool = False) -> str:
+def render_text(work: Work, fmt: str = "txt", notes: bool = False,
+                annotations: dict[int, list[tuple[int, str]]] | None = None) -> str:
     """Story text chapter by chapter. `fmt` is "txt" or "md" (Markdown keeps italics
-    and bold as `*`/`**`). With `notes`, summaries and notes are included."""
+    and bold as `*`/`**`). With `notes`, summaries and notes are included.
+    `annotations` (Markdown only): chapter index -> `(offset, markdown)` pieces
+    inserted into the text at those offsets (the speaker export uses this)."""
     md = fmt == "md"
     out: list[str] = []
     if work.meta.title:
@@ -26,7 +31,7 @@ def render_text(work: Work, fmt: str = "txt", notes: bool = False) -> str:
         if notes:
             out += _notes_block("Chapter Summary", chapter.summary, md)
             out += _notes_block("Chapter Notes", chapter.notes, md)
-        out.append(_chapter_body(chapter, md))
+        out.append(_chapter_body(chapter, md, (annotations or {}).get(chapter.index, ())))
         out.append("")
         if notes:
             out += _notes_block("Chapter End Notes", chapter.end_notes, md)
@@ -52,20 +57,27 @@ def _notes_block(label: str, text: str | None, md: bool) -> list[str]:
 _MD_MARK = {"italic": "*", "bold": "**", "strike": "~~"}
 
 
-def _chapter_body(chapter: Chapter, md: bool) -> str:
+def _chapter_body(chapter: Chapter, md: bool, annotations=()) -> str:
     breaks = {b.offset for b in chapter.scene_breaks}
+    annotations = sorted(annotations)
+    positions = [pos for pos, _piece in annotations]
     paragraphs = []
     for p in chapter.paragraphs:
         if p.start in breaks:
             paragraphs.append(SCENE_BREAK_TXT)
-        text = _markdown_paragraph(chapter, p.start, p.end) if md else chapter.text[p.start : p.end]
+        if md:
+            extra = annotations[bisect_left(positions, p.start) : bisect_right(positions, p.end)]
+            text = _markdown_paragraph(chapter, p.start, p.end, extra)
+        else:
+            text = chapter.text[p.start : p.end]
         paragraphs.append(text)
     return "\n\n".join(paragraphs)
 
 
-def _markdown_paragraph(chapter: Chapter, start: int, end: int) -> str:
-    """Insert Markdown emphasis markers for style spans inside [start, end)."""
-    inserts: list[tuple[int, int, str]] = []
+def _markdown_paragraph(chapter: Chapter, start: int, end: int, extra=()) -> str:
+    """Insert Markdown emphasis markers for style spans inside [start, end), and the
+    `extra` (offset, markdown) pieces after any marker closing at the same offset."""
+    inserts: list[tuple[int, float, str]] = [(pos, 0.5, piece) for pos, piece in extra]
     for s in chapter.styles:
         mark = _MD_MARK.get(s.style)
         if mark is None or s.end <= start or s.start >= end:

@@ -1,0 +1,455 @@
+"""The HTML report: one self-contained page (inline CSS and JS, no network) that
+shows a reader what ficlens found in a work.
+
+`render_report(doc)` takes the JSON document of `ficlens analyze` and fills the
+Jinja2 template `templates/report.html.j2` (autoescape on: every string from the
+work is escaped by Jinja, never concatenated into markup here). The data the
+page's script needs (quotation speakers, the network) is embedded as JSON by
+`script_json`, which escapes `<`, `>`, `&` and U+2028/U+2029 so text such as
+`</script>` cannot end the script element.
+
+Sections: header (title, byline, tag chips, stats), characters (table and
+profiles), network graph, dialogue share, per-chapter presence, timeline,
+places, tags against the text, then the text chapter by chapter with each
+quotation coloured by its speaker. Sections whose layer did not run are left out;
+the network falls back to one built from the dialogue (speaker → addressee and
+turn-taking) when the `interactions` layer is absent, and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from markupsafe import Markup
+
+from .rows import dialogue_shares
+from .segments import by_paragraph, segments, with_quote_marks
+
+PALETTE_SIZE = 12  # distinct speaker colours; the CSS defines --p0 .. --p11 for both themes
+NETWORK_MAX_NODES = 30
+PRESENCE_MAX_CHARACTERS = 16
+TURN_WINDOW_PARAGRAPHS = 3  # fallback network: consecutive lines this close are an exchange
+_SAFE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+INLINE_TAGS = {"italic": "em", "bold": "strong", "underline": "u", "strike": "s"}
+
+
+def script_json(data: Any) -> Markup:
+    """JSON safe to place inside a `<script type="application/json">` element."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return Markup(re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text))
+
+
+def _css_id(value: str) -> str:
+    """Character and quotation ids go into class names and anchors; they are ficlens's
+    own ("C3", "Q12"), and anything else is refused rather than escaped."""
+    if not _SAFE_ID.match(value):
+        raise ValueError(f"unexpected id in the document: {value!r}")
+    return value
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    return [p for p in (text or "").split("\n\n") if p.strip()]
+
+
+# -- characters ---------------------------------------------------------------------
+@dataclass
+class CharacterView:
+    id: str
+    name: str
+    aliases: list[str]
+    gender: str
+    mentions: int
+    lines: int
+    share: float  # of attributed lines, 0..1
+    tagged: bool
+    colour: int | None  # palette index, None = neutral
+    first: tuple[int, int] | None = None  # (chapter, offset) of first appearance
+    last: tuple[int, int] | None = None
+
+    @property
+    def prominence(self) -> int:
+        return self.mentions + self.lines
+
+
+def character_views(doc: dict[str, Any]) -> list[CharacterView]:
+    """Characters most prominent first; the speakers get the palette colours in that order."""
+    shares = dialogue_shares(doc)
+    appearances: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for m in doc.get("mentions", []):
+        if m["character"]:
+            appearances[m["character"]].append((m["chapter"], m["start"]))
+    for q in doc.get("quotes", []):
+        if q["speaker"]:
+            appearances[q["speaker"]].append((q["chapter"], q["spans"][0][0]))
+    views = [
+        CharacterView(_css_id(c["id"]), c["name"], [a for a in c["aliases"] if a != c["name"]], c["gender"],
+                      c["mentions"], c["quotes"], shares[c["id"]], c["tagged"], None,
+                      min(appearances[c["id"]], default=None), max(appearances[c["id"]], default=None))
+        for c in doc.get("characters", [])
+    ]
+    views.sort(key=lambda v: (-v.prominence, v.name))
+    speakers = [v for v in views if v.lines]
+    for rank, view in enumerate(speakers[:PALETTE_SIZE]):
+        view.colour = rank
+    return views
+
+
+# -- the text -------------------------------------------------------------------------
+@dataclass
+class Segment:
+    text: str
+    quote: str | None = None  # quotation id
+    speaker: str | None = None  # character id ("" = unattributed quotation)
+    first_of_quote: bool = False  # the focusable piece of its quotation
+    passage: str | None = None  # "thought" / "written"
+    passage_id: str | None = None
+    styles: tuple[str, ...] = ()  # HTML tags: em, strong, u, s
+    link: str | None = None  # character id a name mention points at
+    time: str | None = None  # time-expression id
+    time_anchor: bool = False  # the first piece of its time expression (the timeline links here)
+
+
+@dataclass
+class ParagraphView:
+    segments: list[Segment]
+    scene_break: str | None  # the marker of a break before this paragraph
+    block: str  # "", "blockquote", "center"
+
+
+def chapter_paragraphs(chapter: dict[str, Any], doc: dict[str, Any]) -> list[ParagraphView]:
+    """The chapter's paragraphs cut into segments, each knowing the quotation,
+    thought, style, name link and time expression it belongs to."""
+    text, index = chapter["text"], chapter["index"]
+    spans: list[tuple[int, int, tuple]] = []
+    for q in doc.get("quotes", []):
+        if q["chapter"] == index:
+            for n, (s, e) in enumerate(q["spans"]):
+                s, e = with_quote_marks(text, s, e)
+                spans.append((s, e, ("quote", _css_id(q["id"]), _css_id(q["speaker"]) if q["speaker"] else "", n == 0)))
+    for kind in ("thoughts", "written"):
+        for p in doc.get(kind, []):
+            if p["chapter"] == index:
+                spans.append((p["start"], p["end"], ("passage", "thought" if kind == "thoughts" else "written", _css_id(p["id"]))))
+    for s in chapter["styles"]:
+        if s["style"] in INLINE_TAGS:
+            spans.append((s["start"], s["end"], ("style", INLINE_TAGS[s["style"]])))
+    for m in doc.get("mentions", []):
+        if m["chapter"] == index and m["kind"] == "name" and m["character"]:
+            spans.append((m["start"], m["end"], ("link", _css_id(m["character"]))))
+    for t in doc.get("times") or []:
+        if t["chapter"] == index:
+            spans.append((t["start"], t["end"], ("time", _css_id(t["id"]))))
+    starts = [p["start"] for p in chapter["paragraphs"]]
+    per_paragraph = by_paragraph(starts, spans)
+    breaks = {b["offset"]: b["marker"] for b in chapter["scene_breaks"]}
+    blocks = [(s["start"], s["end"], s["style"]) for s in chapter["styles"] if s["style"] in ("blockquote", "center")]
+    block_of = by_paragraph(starts, blocks)
+    views = []
+    anchored_times: set[str] = set()
+    for i, p in enumerate(chapter["paragraphs"]):
+        pieces = []
+        for a, b, keys in segments(p["start"], p["end"], per_paragraph.get(i, ())):
+            seg = Segment(text[a:b])
+            styles = []
+            for key in keys:
+                if key[0] == "quote":
+                    seg.quote, seg.speaker = key[1], key[2]
+                    seg.first_of_quote = key[3] and not any(x.quote == key[1] and x.first_of_quote for x in pieces)
+                elif key[0] == "passage":
+                    seg.passage, seg.passage_id = key[1], key[2]
+                elif key[0] == "style":
+                    styles.append(key[1])
+                elif key[0] == "link":
+                    seg.link = key[1]
+                elif key[0] == "time":
+                    seg.time = key[1]
+                    seg.time_anchor = key[1] not in anchored_times
+                    anchored_times.add(key[1])
+            seg.styles = tuple(styles)
+            pieces.append(seg)
+        block = next((style for _s, _e, style in block_of.get(i, ())), "")
+        views.append(ParagraphView(pieces, breaks.get(p["start"]), block))
+    return views
+
+
+def chapter_heading(chapter: dict[str, Any], total: int) -> str:
+    if chapter["title"] and total > 1:
+        return f"Chapter {chapter['index']}: {chapter['title']}"
+    return chapter["title"] or f"Chapter {chapter['index']}"
+
+
+# -- the network --------------------------------------------------------------------
+def _pair_rows(interactions: Any) -> list[dict[str, Any]]:
+    """The weighted pairs of the `interactions` layer, whatever list holds them."""
+    if isinstance(interactions, list):
+        return [r for r in interactions if isinstance(r, dict)]
+    if isinstance(interactions, dict):
+        for key in ("pairs", "edges", "links"):
+            if isinstance(interactions.get(key), list):
+                return interactions[key]
+    return []
+
+
+def _endpoints(row: dict[str, Any]) -> tuple[str, str] | None:
+    for a, b in (("a", "b"), ("source", "target"), ("character_a", "character_b"), ("from", "to")):
+        if row.get(a) and row.get(b):
+            return row[a], row[b]
+    for key in ("characters", "pair", "members"):
+        pair = row.get(key)
+        if isinstance(pair, list) and len(pair) == 2:
+            return pair[0], pair[1]
+    return None
+
+
+def _weight(row: dict[str, Any]) -> float:
+    for key in ("weight", "total", "score"):
+        if isinstance(row.get(key), (int, float)):
+            return float(row[key])
+    return float(sum(v for v in row.values() if isinstance(v, (int, float)) and not isinstance(v, bool)))
+
+
+def dialogue_network(doc: dict[str, Any]) -> Counter:
+    """Fallback edges from the quotations alone: each speaker → addressee, plus each
+    change of speaker between lines at most TURN_WINDOW_PARAGRAPHS paragraphs apart."""
+    weights: Counter = Counter()
+    previous = None
+    for q in doc.get("quotes", []):
+        if not q["speaker"]:
+            continue
+        for a in q["addressees"]:
+            if a != q["speaker"]:
+                weights[tuple(sorted((q["speaker"], a)))] += 1
+        if (previous and previous["chapter"] == q["chapter"] and previous["speaker"] != q["speaker"]
+                and q["paragraph"] - previous["paragraph"] <= TURN_WINDOW_PARAGRAPHS):
+            weights[tuple(sorted((previous["speaker"], q["speaker"])))] += 1
+        previous = q
+    return weights
+
+
+def network(doc: dict[str, Any], views: list[CharacterView]) -> dict[str, Any]:
+    """Nodes (the most prominent characters) and weighted edges for the graph."""
+    shown = [v for v in views if v.prominence][:NETWORK_MAX_NODES]
+    ids = {v.id for v in shown}
+    rows = _pair_rows(doc.get("interactions"))
+    weights: Counter = Counter()
+    if rows:
+        source = "interactions"
+        for row in rows:
+            ends = _endpoints(row)
+            if ends and ends[0] != ends[1]:
+                weights[tuple(sorted(ends))] += _weight(row)
+    else:
+        source = "dialogue"
+        weights = dialogue_network(doc)
+    edges = [{"a": a, "b": b, "w": round(w, 3)} for (a, b), w in sorted(weights.items()) if a in ids and b in ids and w > 0]
+    nodes = [{"id": v.id, "name": v.name, "size": v.prominence, "colour": v.colour, "lines": v.lines,
+              "mentions": v.mentions} for v in shown]
+    return {"nodes": nodes, "edges": edges, "source": source}
+
+
+# -- presence -----------------------------------------------------------------------
+def presence(doc: dict[str, Any], views: list[CharacterView]) -> list[dict[str, Any]]:
+    """Per character (most prominent first), per chapter: mentions + lines, and a
+    0-5 level relative to the busiest cell."""
+    counts: Counter = Counter()
+    for m in doc.get("mentions", []):
+        if m["character"]:
+            counts[m["character"], m["chapter"]] += 1
+    for q in doc.get("quotes", []):
+        if q["speaker"]:
+            counts[q["speaker"], q["chapter"]] += 1
+    busiest = max(counts.values(), default=1)
+    chapters = [c["index"] for c in doc["chapters"]]
+    rows = []
+    for v in [v for v in views if v.prominence][:PRESENCE_MAX_CHARACTERS]:
+        cells = []
+        for ch in chapters:
+            n = counts[v.id, ch]
+            cells.append({"chapter": ch, "count": n, "level": 0 if n == 0 else 1 + min(4, int(5 * n / (busiest + 1)))})
+        rows.append({"character": v, "cells": cells})
+    return rows
+
+
+# -- generic tables for layers whose shape is theirs -----------------------------------
+def _cell(value: Any, names: dict[str, str]) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v, names) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_cell(v, names)}" for k, v in value.items())
+    return str(value)
+
+
+def table(rows: list[dict[str, Any]], names: dict[str, str], columns: list[str] | None = None) -> dict[str, Any]:
+    """Rows of dicts as a header and string cells (character ids shown as names)."""
+    columns = columns or list(dict.fromkeys(k for r in rows for k in r))
+    return {"columns": columns, "rows": [[_cell(r.get(c), names) for c in columns] for r in rows]}
+
+
+def tag_check_tables(doc: dict[str, Any], names: dict[str, str]) -> list[dict[str, Any]]:
+    """The `tag_check` layer as titled tables (one per list it holds)."""
+    check = doc.get("tag_check")
+    if isinstance(check, list):
+        return [{"title": "Findings", **table(check, names)}] if check else []
+    if isinstance(check, dict):
+        out = []
+        for key, value in check.items():
+            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+                out.append({"title": key.replace("_", " ").capitalize(), **table(value, names)})
+            elif isinstance(value, list) and value:
+                out.append({"title": key.replace("_", " ").capitalize(),
+                            **table([{key: _cell(v, names)} for v in value], names)})
+        return out
+    return []
+
+
+def tagged_characters_fallback(doc: dict[str, Any], views: list[CharacterView]) -> dict[str, Any]:
+    """Without the tag_check layer: the AO3 character tags and what the character
+    layer found for each (tags it could not match are listed as not found)."""
+    tagged = [v for v in views if v.tagged]
+    found = {n.lower() for v in tagged for n in [v.name, *v.aliases]}
+    rows = [{"tag": v.name, "mentions": v.mentions, "lines": v.lines, "found": True} for v in tagged]
+    rows += [{"tag": t, "mentions": 0, "lines": 0, "found": False}
+             for t in doc["work"].get("characters", []) if t.lower() not in found]
+    return table(rows, {}, ["tag", "mentions", "lines", "found"])
+
+
+# -- the whole page -------------------------------------------------------------------
+def _chips(meta: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    groups = [
+        ("Rating", "rating", [meta["rating"]] if meta.get("rating") else []),
+        ("Warnings", "warning", meta.get("warnings", [])),
+        ("Categories", "category", meta.get("categories", [])),
+        ("Fandoms", "fandom", meta.get("fandoms", [])),
+        ("Relationships", "relationship", [r["tag"] for r in meta.get("relationships", [])]),
+        ("Characters", "character", meta.get("characters", [])),
+        ("Tags", "freeform", meta.get("freeform", [])),
+    ]
+    return [g for g in groups if g[2]]
+
+
+def _stats(doc: dict[str, Any], views: list[CharacterView]) -> list[tuple[str, str]]:
+    meta = doc["work"]
+    words = sum(len(c["text"].split()) for c in doc["chapters"])
+    count = meta.get("chapters") or {}
+    stated = f"{count.get('posted')}/{count.get('total') or '?'}" if count.get("posted") else str(len(doc["chapters"]))
+    stats = [
+        ("Words", f"{meta['words']:,}" if meta.get("words") else f"{words:,}"),
+        ("Chapters", stated),
+        ("Published", meta.get("published") or ""),
+        ("Updated", meta.get("updated") or ""),
+        ("Status", {True: "Complete", False: "In progress"}.get(meta.get("completed"), "")),
+        ("Language", meta.get("language") or ""),
+        ("Kudos", f"{meta['kudos']:,}" if meta.get("kudos") is not None else ""),
+        ("Hits", f"{meta['hits']:,}" if meta.get("hits") is not None else ""),
+        ("Characters found", str(sum(1 for v in views if v.prominence))),
+        ("Quotations", f"{len(doc.get('quotes', [])):,}"),
+        ("Attributed", f"{sum(1 for q in doc.get('quotes', []) if q['speaker']) / max(1, len(doc.get('quotes', []))):.0%}"),
+    ]
+    return [(k, v) for k, v in stats if v]
+
+
+def report_context(doc: dict[str, Any]) -> dict[str, Any]:
+    meta = doc["work"]
+    views = character_views(doc)
+    names = {v.id: v.name for v in views}
+    total = len(doc["chapters"])
+    chapters = [
+        {"index": c["index"], "heading": chapter_heading(c, total), "summary": _paragraphs(c.get("summary")),
+         "notes": _paragraphs(c.get("notes")), "end_notes": _paragraphs(c.get("end_notes")),
+         "paragraphs": chapter_paragraphs(c, doc)}
+        for c in doc["chapters"]
+    ]
+    quotes = {q["id"]: {"s": q["speaker"] or "", "to": q["addressees"], "k": q["kind"] or "", "c": q["confidence"]}
+              for q in doc.get("quotes", [])}
+    passages = {p["id"]: {"k": kind, "s": p["character"] or ""}
+                for kind in ("thoughts", "written") for p in doc.get(kind, [])}
+    graph = network(doc, views)
+    times = sorted(doc.get("times") or [], key=lambda t: (t["chapter"], t["start"]))
+    places = sorted(doc.get("places") or [], key=lambda p: (-len(p.get("mentions", [])), p["name"]))
+    profiles = doc.get("profiles")
+    profile_of = {}
+    if isinstance(profiles, list):
+        profile_of = {p.get("character") or p.get("id"): p for p in profiles if isinstance(p, dict)}
+    elif isinstance(profiles, dict):
+        profile_of = {k: v for k, v in profiles.items() if isinstance(v, dict)}
+    return {
+        "meta": meta,
+        "title": meta.get("title") or "Untitled work",
+        "authors": meta.get("authors", []),
+        "series": meta.get("series", []),
+        "summary": _paragraphs(meta.get("summary")),
+        "notes": _paragraphs(meta.get("notes")),
+        "end_notes": _paragraphs(meta.get("end_notes")),
+        "chips": _chips(meta),
+        "stats": _stats(doc, views),
+        "characters": [v for v in views if v.prominence or v.tagged],
+        "speakers": sorted([v for v in views if v.lines], key=lambda v: -v.lines),
+        "names": names,
+        "profiles": {k: _profile_rows(v, names) for k, v in profile_of.items() if k in names},
+        "chapters": chapters,
+        "network": graph,
+        "presence": presence(doc, views),
+        "chapter_numbers": [c["index"] for c in doc["chapters"]],
+        "times": times,
+        "places": places,
+        "tag_check": tag_check_tables(doc, names),
+        "tag_fallback": None if doc.get("tag_check") is not None else tagged_characters_fallback(doc, views),
+        "palette_size": PALETTE_SIZE,
+        "data": script_json({"quotes": quotes, "passages": passages, "names": names,
+                             "colours": {v.id: v.colour for v in views if v.colour is not None},
+                             "network": graph}),
+        "css": Markup(_static("report.css")),
+        "js": Markup(_static("report.js")),
+    }
+
+
+def _profile_rows(profile: dict[str, Any], names: dict[str, str]) -> list[tuple[str, str]]:
+    """A character profile as label/value rows (lists shown most frequent first)."""
+    rows = []
+    for key, value in profile.items():
+        if key in ("character", "id", "name") or value in (None, [], {}, ""):
+            continue
+        if isinstance(value, dict) and all(isinstance(v, (int, float)) for v in value.values()):
+            value = [k for k, _n in sorted(value.items(), key=lambda kv: -kv[1])][:12]
+        elif isinstance(value, list) and value and isinstance(value[0], (list, tuple)) and len(value[0]) == 2:
+            value = [str(v[0]) for v in value][:12]
+        rows.append((key.replace("_", " ").capitalize(), _cell(value, names)))
+    return rows
+
+
+@lru_cache(maxsize=4)
+def _static(name: str) -> str:
+    """A file from export/static/, checked not to hold a sequence that would close its element."""
+    text = resources.files("ficlens.export").joinpath("static", name).read_text("utf-8")
+    closer = "</style" if name.endswith(".css") else "</script"
+    if closer in text.lower():
+        raise ValueError(f"static/{name} contains {closer}")
+    return text
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    return Environment(loader=PackageLoader("ficlens.export", "templates"), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_report(doc: dict[str, Any]) -> str:
+    """The report page for an analysed work (the `ficlens analyze` JSON document)."""
+    return _environment().get_template("report.html.j2").render(**report_context(doc))
