@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_INPUT := src/ficlens/examples/lighthouse.html
 DEMO_OUT := out/lighthouse.json
+DEMO_REPORT := out/lighthouse.report.html
 
 .PHONY: demo test bench clean
 
@@ -19,6 +20,8 @@ demo: $(STAMP)
 	$(BIN)/ficlens info $(DEMO_INPUT)
 	$(BIN)/ficlens analyze $(DEMO_INPUT) -o $(DEMO_OUT)
 	@echo "The analysis of the example work is in $(DEMO_OUT)"
+	$(BIN)/ficlens report $(DEMO_INPUT) -o $(DEMO_REPORT)
+	@echo "The HTML report of the example work is $(abspath $(DEMO_REPORT)) (open it in a browser)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -65,7 +65,7 @@
   document.addEventListener("mouseout", function (e) { var t = tipTarget(e); if (t && t === tipOwner) hideTip(); });
   document.addEventListener("focusin", function (e) { var t = tipTarget(e); if (t) showTip(t); else hideTip(); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape") hideTip(); });
-  window.addEventListener("scroll", function () { if (tipOwner && !tipOwner.matches(":focus")) hideTip(); }, { passive: true });
+  window.addEventListener("scroll", function () { if (tipOwner) showTip(tipOwner); }, { passive: true });
 
   // -- profiles: a link to #char-X opens that profile -------------------------------
   function openTarget() {
