@@ -99,12 +99,19 @@ def test_tsv_entities_and_quotes_match_the_analysis(tsv_folder, doc):
     text = (tsv_folder / "lighthouse.txt").read_text("utf-8")
     tokens = _tsv(tsv_folder / "lighthouse.tokens")
     entities = _tsv(tsv_folder / "lighthouse.entities")
-    assert len(entities) == len(doc["mentions"])
-    for e, m in zip(entities, doc["mentions"]):
-        first, last = tokens[int(e["start_token"])], tokens[int(e["end_token"])]
-        assert text[int(first["byte_onset"]):int(last["byte_offset"])] == e["text"] == m["text"]
+    people = [e for e in entities if e["cat"] == "PER"]
+    places = [e for e in entities if e["cat"] != "PER"]
+    assert len(people) == len(doc["mentions"])
+    assert len(places) == sum(len(p["mentions"]) for p in doc["places"]) > 0
+    for e, m in zip(people, doc["mentions"]):
+        assert e["text"] == m["text"]
         assert e["COREF"] == (m["character"][1:] if m["character"] else "-1")
-        assert e["cat"] == "PER"
+    for e in entities:
+        first, last = tokens[int(e["start_token"])], tokens[int(e["end_token"])]
+        assert text[int(first["byte_onset"]):int(last["byte_offset"])] == e["text"]
+    place_ids = {e["COREF"] for e in places}
+    assert len(place_ids) == len(doc["places"]) and min(map(int, place_ids)) > len(doc["characters"])
+    assert {e["text"] for e in places} >= {"Harrow Street", "London"}
     quotes = _tsv(tsv_folder / "lighthouse.quotes")
     assert len(quotes) == sum(len(q["spans"]) for q in doc["quotes"])
     first = quotes[0]

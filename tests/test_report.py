@@ -87,9 +87,14 @@ def test_every_section_is_there(example):
     assert "Teen And Up Audiences" in chips and "Margaret Thorne/Elias Crane" in chips and "Lighthouses" in chips
     stats = dict(zip(page.xpath("//dl[@class='stats']//dt/text()"), page.xpath("//dl[@class='stats']//dd/text()")))
     assert stats["Words"] == "4,169" and stats["Chapters"] == "4/4" and stats["Quotations"] == "150"
-    # no timeline or places until those layers run; the tag section falls back to the character layer
-    assert not page.xpath("//*[@id='timeline'] | //*[@id='places']")
-    assert "Biscuit the Dog" in page.get_element_by_id("tags").text_content()
+    timeline = page.get_element_by_id("timeline").text_content()
+    assert "Two days later +P2D" in " ".join(timeline.split())
+    for link in page.xpath("//ol[@class='timeline']//a[starts-with(@href, '#t-')]"):
+        assert page.get_element_by_id(link.get("href")[1:]).text_content() == link.text_content()
+    assert "Harrow Street" in page.get_element_by_id("places").text_content()
+    tags = page.get_element_by_id("tags")
+    assert [f.text_content() for f in tags.xpath(".//span[contains(@class, 'flag')]")].count("present") == 6
+    assert "Margaret Thorne & Elias Crane: weight" in tags.text_content()
 
 
 def test_quotations_carry_their_speakers(example):
@@ -117,6 +122,12 @@ def test_names_link_to_profiles_and_scene_breaks_are_marked(example):
     heat = page.xpath("//table[@class='heat']/tbody/tr")
     assert heat[0].xpath("th")[0].text_content() == "Margaret Thorne"
     assert len(heat[0].xpath("td")) == 4
+    card = page.get_element_by_id("char-C2")
+    profile = {d.findtext("dt"): d.find("dd").text_content() for d in card.xpath(".//dl/div")}
+    tom = next(p for p in doc["profiles"] if p["character"] == "C2")
+    assert profile["Does"].startswith(f"{tom['actions'][0]['text']} ×{tom['actions'][0]['count']}")
+    assert profile["First / last seen"] == "ch. 2 / ch. 4"
+    assert profile["Network"].startswith("degree ")
 
 
 def test_fallback_network_counts_addressees_and_turns():
@@ -129,27 +140,29 @@ def test_fallback_network_counts_addressees_and_turns():
     assert dialogue_network({"quotes": quotes}) == {("C1", "C2"): 2}
 
 
-def test_narrative_layers_render_when_present(example):
-    """The contract of model.py for times and places; interactions and tag_check as
-    rows of dicts."""
+def test_tag_check_findings_are_flagged(example):
     doc = json.loads(json.dumps(example[0]))
-    doc["times"] = [{"id": "T1", "chapter": 2, "start": 0, "end": 15, "text": "Two days later,", "kind": "relative",
-                     "value": "+P2D"}]
-    doc["places"] = [{"id": "P1", "name": "Saltmarsh", "kind": "GPE",
-                      "mentions": [{"chapter": 1, "start": 4, "end": 13}, {"chapter": 3, "start": 0, "end": 5}],
-                      "scenes": []}]
-    doc["interactions"] = {"pairs": [{"a": "C1", "b": "C6", "weight": 7.0}]}
-    doc["tag_check"] = {"characters": [{"tag": "Biscuit the Dog", "character": "C4", "flag": "ok"}]}
+    check = doc["tag_check"]
+    check["characters"][0]["absent"] = True
+    check["prominent_untagged"] = [{"character": "C7", "name": "Saltmarsh", "mentions": 5, "lines": 0,
+                                    "mention_share": 0.1, "line_share": 0.0}]
+    check["relationships"][0]["never_share_scene"] = True
+    tags = lxml_html.document_fromstring(render_report(doc)).get_element_by_id("tags")
+    flags = [f.text_content() for f in tags.xpath(".//span[contains(@class, 'warn')]")]
+    assert flags == ["tagged but absent", "prominent but untagged", "never share a scene"]
+    assert "Saltmarsh (5 mentions, 0 lines)" in tags.text_content()
+
+
+def test_without_the_narrative_layers_the_report_still_renders(example):
+    """A document from before issue 4 (or a run without those layers): their sections
+    are left out and the network is built from the dialogue."""
+    doc = {k: v for k, v in example[0].items() if k not in ("times", "places", "interactions", "profiles", "tag_check")}
     page = lxml_html.document_fromstring(render_report(doc))
-    timeline = page.get_element_by_id("timeline").text_content()
-    assert "Two days later," in timeline and "+P2D" in timeline
-    assert page.xpath("//span[@id='t-T1']")[0].text_content() == "Two days later,"
-    assert "Saltmarsh" in page.get_element_by_id("places").text_content()
+    assert not page.xpath("//*[@id='timeline'] | //*[@id='places']")
+    assert "did not run" in page.get_element_by_id("tags").text_content()
     data = json.loads(page.xpath("//script[@id='ficlens-data']")[0].text)
-    assert data["network"]["source"] == "interactions"
-    assert data["network"]["edges"] == [{"a": "C1", "b": "C6", "w": 7.0}]
-    tags = page.get_element_by_id("tags").text_content()
-    assert "Biscuit the Dog" in tags and "Agnes Whitlock" not in tags
+    assert data["network"]["source"] == "dialogue"
+    assert data["network"]["edges"]
 
 
 def test_report_command_writes_the_page(cli, tmp_path: Path):

@@ -144,7 +144,7 @@ def chapter_paragraphs(chapter: dict[str, Any], doc: dict[str, Any]) -> list[Par
         if m["chapter"] == index and m["kind"] == "name" and m["character"]:
             spans.append((m["start"], m["end"], ("link", _css_id(m["character"]))))
     for t in doc.get("times") or []:
-        if t["chapter"] == index:
+        if t["chapter"] == index and t.get("kind") in TIMELINE_KINDS:
             spans.append((t["start"], t["end"], ("time", _css_id(t["id"]))))
     starts = [p["start"] for p in chapter["paragraphs"]]
     per_paragraph = by_paragraph(starts, spans)
@@ -277,55 +277,79 @@ def presence(doc: dict[str, Any], views: list[CharacterView]) -> list[dict[str, 
     return rows
 
 
-# -- generic tables for layers whose shape is theirs -----------------------------------
-def _cell(value: Any, names: dict[str, str]) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.3g}"
-    if isinstance(value, str):
-        return names.get(value, value)
-    if isinstance(value, (list, tuple)):
-        return ", ".join(_cell(v, names) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {_cell(v, names)}" for k, v in value.items())
-    return str(value)
+# -- issue 4's layers: profiles, tag_check, times, places -----------------------------
+def _counted(items: list[dict[str, Any]] | None, limit: int = 12) -> str:
+    """[{"text": "say", "count": 20}, ...] as "say ×20, look ×4, … (+n more)"."""
+    items = items or []
+    shown = ", ".join(f"{i['text']} ×{i['count']}" if i.get("count", 1) > 1 else str(i["text"]) for i in items[:limit])
+    return shown + (f" (+{len(items) - limit} more)" if len(items) > limit else "")
 
 
-def table(rows: list[dict[str, Any]], names: dict[str, str], columns: list[str] | None = None) -> dict[str, Any]:
-    """Rows of dicts as a header and string cells (character ids shown as names)."""
-    columns = columns or list(dict.fromkeys(k for r in rows for k in r))
-    return {"columns": columns, "rows": [[_cell(r.get(c), names) for c in columns] for r in rows]}
+def profile_rows(profile: dict[str, Any] | None, metrics: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """What the profiles layer says about one character, and its place in the network."""
+    rows = []
+    if profile:
+        for key, label in (("actions", "Does"), ("acted_on", "Is done to"), ("descriptions", "Described as"),
+                           ("possessions", "Has")):
+            if profile.get(key):
+                rows.append((label, _counted(profile[key])))
+        dialogue = profile.get("dialogue") or {}
+        if dialogue.get("words"):
+            rows.append(("Words spoken", f"{dialogue['words']:,}"))
+    if metrics:
+        rows.append(("Network", f"degree {metrics.get('degree', 0)}, weighted degree {metrics.get('weighted_degree', 0)}, "
+                                f"betweenness {metrics.get('betweenness', 0):.3g}"))
+    return rows
 
 
-def tag_check_tables(doc: dict[str, Any], names: dict[str, str]) -> list[dict[str, Any]]:
-    """The `tag_check` layer as titled tables (one per list it holds)."""
+def tag_check_view(doc: dict[str, Any], names: dict[str, str]) -> dict[str, Any] | None:
+    """The tag_check layer with ids resolved to names and each finding stated."""
     check = doc.get("tag_check")
-    if isinstance(check, list):
-        return [{"title": "Findings", **table(check, names)}] if check else []
-    if isinstance(check, dict):
-        out = []
-        for key, value in check.items():
-            if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-                out.append({"title": key.replace("_", " ").capitalize(), **table(value, names)})
-            elif isinstance(value, list) and value:
-                out.append({"title": key.replace("_", " ").capitalize(),
-                            **table([{key: _cell(v, names)} for v in value], names)})
-        return out
-    return []
+    if not isinstance(check, dict):
+        return None
+    characters = [
+        {"tag": c["tag"], "character": c.get("character"), "mentions": c.get("mentions", 0), "lines": c.get("lines", 0),
+         "absent": c.get("absent", False)}
+        for c in check.get("characters", [])
+    ]
+    untagged = [{"character": u["character"], "name": u.get("name") or names.get(u["character"], u["character"]),
+                 "mentions": u.get("mentions", 0), "lines": u.get("lines", 0)}
+                for u in check.get("prominent_untagged", [])]
+    relationships = []
+    for r in check.get("relationships", []):
+        pairs = r.get("pairs", [])
+        relationships.append({
+            "tag": r["tag"], "kind": r.get("kind", ""),
+            "pairs": [f"{names.get(p['a'], p['a'])} & {names.get(p['b'], p['b'])}: weight {p.get('weight', 0)}, "
+                      f"{p.get('shared_scenes', 0)} shared scene{'s' if p.get('shared_scenes', 0) != 1 else ''}"
+                      for p in pairs],
+            "untracked": [m.get("tag") for m in r.get("members", []) if not m.get("character")],
+            "never_share_scene": r.get("never_share_scene"),
+        })
+    return {"characters": characters, "untagged": untagged, "relationships": relationships,
+            "thresholds": check.get("thresholds") or {}}
 
 
-def tagged_characters_fallback(doc: dict[str, Any], views: list[CharacterView]) -> dict[str, Any]:
-    """Without the tag_check layer: the AO3 character tags and what the character
-    layer found for each (tags it could not match are listed as not found)."""
-    tagged = [v for v in views if v.tagged]
-    found = {n.lower() for v in tagged for n in [v.name, *v.aliases]}
-    rows = [{"tag": v.name, "mentions": v.mentions, "lines": v.lines, "found": True} for v in tagged]
-    rows += [{"tag": t, "mentions": 0, "lines": 0, "found": False}
-             for t in doc["work"].get("characters", []) if t.lower() not in found]
-    return table(rows, {}, ["tag", "mentions", "lines", "found"])
+# Time expressions that place an event (durations such as "six years" do not).
+TIMELINE_KINDS = frozenset({"date", "weekday", "relative", "time", "time_of_day", "season"})
+
+
+def timeline(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per chapter, in reading order, the time expressions that place events."""
+    by_chapter: dict[int, list] = defaultdict(list)
+    for t in sorted(doc.get("times") or [], key=lambda t: (t["chapter"], t["start"])):
+        if t.get("kind") in TIMELINE_KINDS:
+            by_chapter[t["chapter"]].append({**t, "id": _css_id(t["id"])})
+    titles = {c["index"]: chapter_heading(c, len(doc["chapters"])) for c in doc["chapters"]}
+    return [{"chapter": ch, "heading": titles.get(ch, f"Chapter {ch}"), "times": times}
+            for ch, times in sorted(by_chapter.items())]
+
+
+def place_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    places = sorted(doc.get("places") or [], key=lambda p: (-len(p.get("mentions", [])), p["name"]))
+    return [{"name": p["name"], "kind": p.get("kind", ""), "mentions": len(p.get("mentions", [])),
+             "chapters": sorted({m["chapter"] for m in p.get("mentions", [])}), "scenes": len(p.get("scenes", []))}
+            for p in places]
 
 
 # -- the whole page -------------------------------------------------------------------
@@ -379,14 +403,9 @@ def report_context(doc: dict[str, Any]) -> dict[str, Any]:
     passages = {p["id"]: {"k": kind, "s": p["character"] or ""}
                 for kind in ("thoughts", "written") for p in doc.get(kind, [])}
     graph = network(doc, views)
-    times = sorted(doc.get("times") or [], key=lambda t: (t["chapter"], t["start"]))
-    places = sorted(doc.get("places") or [], key=lambda p: (-len(p.get("mentions", [])), p["name"]))
-    profiles = doc.get("profiles")
-    profile_of = {}
-    if isinstance(profiles, list):
-        profile_of = {p.get("character") or p.get("id"): p for p in profiles if isinstance(p, dict)}
-    elif isinstance(profiles, dict):
-        profile_of = {k: v for k, v in profiles.items() if isinstance(v, dict)}
+    profile_of = {p["character"]: p for p in doc.get("profiles") or []}
+    interactions = doc.get("interactions") or {}
+    metrics_of = {m["character"]: m for m in interactions.get("network", [])} if isinstance(interactions, dict) else {}
     return {
         "meta": meta,
         "title": meta.get("title") or "Untitled work",
@@ -400,15 +419,15 @@ def report_context(doc: dict[str, Any]) -> dict[str, Any]:
         "characters": [v for v in views if v.prominence or v.tagged],
         "speakers": sorted([v for v in views if v.lines], key=lambda v: -v.lines),
         "names": names,
-        "profiles": {k: _profile_rows(v, names) for k, v in profile_of.items() if k in names},
+        "profiles": {v.id: profile_rows(profile_of.get(v.id), metrics_of.get(v.id)) for v in views},
         "chapters": chapters,
         "network": graph,
         "presence": presence(doc, views),
         "chapter_numbers": [c["index"] for c in doc["chapters"]],
-        "times": times,
-        "places": places,
-        "tag_check": tag_check_tables(doc, names),
-        "tag_fallback": None if doc.get("tag_check") is not None else tagged_characters_fallback(doc, views),
+        "timeline": timeline(doc),
+        "places": place_rows(doc),
+        "tag_check": tag_check_view(doc, names),
+        "turn_window": TURN_WINDOW_PARAGRAPHS,
         "palette_size": PALETTE_SIZE,
         "data": script_json({"quotes": quotes, "passages": passages, "names": names,
                              "colours": {v.id: v.colour for v in views if v.colour is not None},
@@ -416,20 +435,6 @@ def report_context(doc: dict[str, Any]) -> dict[str, Any]:
         "css": Markup(_static("report.css")),
         "js": Markup(_static("report.js")),
     }
-
-
-def _profile_rows(profile: dict[str, Any], names: dict[str, str]) -> list[tuple[str, str]]:
-    """A character profile as label/value rows (lists shown most frequent first)."""
-    rows = []
-    for key, value in profile.items():
-        if key in ("character", "id", "name") or value in (None, [], {}, ""):
-            continue
-        if isinstance(value, dict) and all(isinstance(v, (int, float)) for v in value.values()):
-            value = [k for k, _n in sorted(value.items(), key=lambda kv: -kv[1])][:12]
-        elif isinstance(value, list) and value and isinstance(value[0], (list, tuple)) and len(value[0]) == 2:
-            value = [str(v[0]) for v in value][:12]
-        rows.append((key.replace("_", " ").capitalize(), _cell(value, names)))
-    return rows
 
 
 @lru_cache(maxsize=4)

@@ -129,11 +129,11 @@
     edges.forEach(function (e) {
       a = nodesById[e.a]; b = nodesById[e.b];
       dx = a.x - b.x; dy = a.y - b.y; d = Math.sqrt(dx * dx + dy * dy) || 0.1;
-      f = d * d / K * (0.4 + e.w / maxWeight);
+      f = d * d / K * (0.03 + 0.6 * e.w / maxWeight);
       a.dx -= dx / d * f; a.dy -= dy / d * f; b.dx += dx / d * f; b.dy += dy / d * f;
     });
     nodes.forEach(function (n) {
-      n.dx += (W / 2 - n.x) * 1.6; n.dy += (H / 2 - n.y) * 2.6;
+      n.dx += (W / 2 - n.x) * 0.8; n.dy += (H / 2 - n.y) * 1.4;
       if (n.fixed) return;
       d = Math.sqrt(n.dx * n.dx + n.dy * n.dy) || 0.1;
       n.x += n.dx / d * Math.min(d, heat); n.y += n.dy / d * Math.min(d, heat);
