@@ -258,3 +258,29 @@ def test_profile_command_unknown_name_is_one_line_and_exit_2(cli):
         f"ficlens: error: {NET_LOFT}: no character named 'Freddie Marsh' (characters: Jory Penhallow, "
         "Tamsin Reedy, Owain Blackwood, Hester Quill, Ambrose Fenwick)"
     ]
+
+
+def test_an_object_pronoun_is_never_the_subject_of_its_own_verb(net_loft):
+    # "Owain laughed. Jory handed him a crab": Jory was mentioned more recently and is
+    # male, but the one handed something is not the one handing it.
+    analysis, _, ids = net_loft
+    text = analysis.work.chapters[0].text
+    at = text.index("handed him") + len("handed ")
+    assert analysis.characters.character_for_mention(1, at, at + 3) == ids["Owain Blackwood"]
+
+
+def test_find_character_by_name_alias_id_or_one_word():
+    from ficlens.errors import UnknownNameError
+    from ficlens.export.profile import find_character
+
+    doc = {"characters": [
+        {"id": "C1", "name": "Nora Crane", "aliases": ["Nora", "Miss Crane"]},
+        {"id": "C2", "name": "Elias Crane", "aliases": ["Elias"]},
+        {"id": "C3", "name": "Peregrine Vale", "aliases": []},
+    ]}
+    assert find_character(doc, "miss crane")["id"] == "C1"
+    assert find_character(doc, "Peregrine Vale (Lanternwright)")["id"] == "C3"
+    assert find_character(doc, "C2")["id"] == "C2"
+    assert find_character(doc, "vale")["id"] == "C3"
+    with pytest.raises(UnknownNameError, match="'Crane' may be any of Nora Crane, Elias Crane"):
+        find_character(doc, "Crane")
