@@ -15,8 +15,8 @@ Three kinds of evidence are counted for every pair of characters A, B:
     Owain). Both may act in one sentence, which counts both ways.
 - co-presence (undirected): a scene in which both are present
   (`Scene.characters`). When the scenes layer left no scenes, each chapter
-  stands in for one scene, with present = any resolved mention in it or a
-  speaker or addressee of one of its quotations; `unit` says which was used.
+  stands in for one scene, with present as the scenes layer counts it (any
+  resolved mention, any quotation's speaker); `unit` says which was used.
 
 A pair's weight is the plain sum: lines both ways + mentions both ways + shared
 scenes. The network summary (networkx) treats pairs as undirected weighted edges
@@ -207,7 +207,6 @@ def _presence(scenes: Sequence[Scene], work: Work, mentions: Sequence[Mention], 
         if m.character in order:
             present[m.chapter].add(m.character)
     for q in quotations:
-        for cid in (q.speaker, *q.addressees):
-            if cid in order:
-                present[q.chapter].add(cid)
+        if q.speaker in order:
+            present[q.chapter].add(q.speaker)
     return "chapter", [(Span(c.index, 0, len(c.text)), present[c.index]) for c in work.chapters]
