@@ -15,8 +15,8 @@ from functools import lru_cache
 
 import pytest
 
-from conftest import FIXTURES
-from ficlens import read_work
+from conftest import EXAMPLE_WORK, FIXTURES
+from ficlens import analyze, read_work
 from ficlens.export.document import layers_document, validate, work_document
 from ficlens.model import Scene, Span
 from ficlens.narrative.interactions import find_interactions, network_summary, Interaction
@@ -54,7 +54,7 @@ def pair_counts(doc, ids, x, y):
 # -- interactions -----------------------------------------------------------------------------
 
 
-def test_interaction_weights_count_lines_mentions_and_shared_chapters(net_loft):
+def test_interaction_weights_count_lines_mentions_and_shared_scenes(net_loft):
     _, doc, ids = net_loft
     # The scenes layer: chapter 1, then chapter 2 split at its break (Hester is in both halves).
     assert doc["interactions"]["unit"] == "scene"
@@ -89,6 +89,24 @@ def test_network_summary_degrees_and_centrality(net_loft):
         "Hester Quill": (2, 9, 0.5, 0.0),
         "Ambrose Fenwick": (0, 0, 0.0, 0.0),
     }
+
+
+@pytest.mark.parametrize("path", [NET_LOFT, EXAMPLE_WORK], ids=lambda p: p.name)
+def test_end_to_end_co_presence_is_exactly_the_scenes_layers_scenes(path):
+    """Through `analyze`: each pair's `together` spans are the document's scenes that
+    list both characters, and every such scene is counted."""
+    doc = analyze(read_work(path))
+    assert doc["interactions"]["unit"] == "scene" and doc["scenes"]
+    expected: dict[tuple[str, str], list[tuple]] = {}
+    for scene in doc["scenes"]:
+        present = scene["characters"]
+        for x in present:
+            for y in present:
+                if x < y:
+                    expected.setdefault((x, y), []).append((scene["chapter"], scene["start"], scene["end"]))
+    got = {tuple(sorted((p["a"], p["b"]))): [(s["chapter"], s["start"], s["end"]) for s in p["together"]]
+           for p in doc["interactions"]["pairs"] if p["together"]}
+    assert got == expected
 
 
 def test_co_presence_follows_the_scenes_when_there_are_some(net_loft):
