@@ -5,7 +5,7 @@ names the work by the SHA-256 of those bytes. Works already stored are skipped, 
 an interrupted build resumes where it stopped; so are works that failed before
 (unless `retry_failed`) and repeats of a work seen earlier in the same run. The
 rest go to the workers (`pool.run_local` or `pool.run_dask`), and every result is
-written here, by the database's only writer, one transaction per work.
+written here, by the database's only writer: whole works, a batch per transaction.
 """
 
 from __future__ import annotations
@@ -119,21 +119,24 @@ def build_corpus(sources: Iterable[str | os.PathLike], db: str | os.PathLike,
         first = next(todo, None)  # nothing new (a finished build re-run): start no workers
         todo = itertools.chain([first], todo) if first is not None else iter(())
         if first is None:
-            results: Iterator[TaskResult] = iter(())
+            results: Iterator[TaskResult | None] = iter(())
         elif options.scheduler:
             results = run_dask(todo, options.scheduler)
         else:
             results = run_local(todo, options.workers, options.model)
+        batch = _Batch(writer, summary, progress)
         try:
             for result in results:
-                if result.rows is None:
+                if result is None:  # the pool is waiting on its workers
+                    batch.flush_if_due()
+                elif result.rows is None:
+                    batch.flush()
                     writer.store_failure(result.work_id, result.path, result.error or "failed", result.seconds)
                     summary.failures.append(Failure(result.path, result.error or "failed", "this run"))
                     _count(summary, progress, result.path, "failed", note=result.error)
                 else:
-                    writer.store_work(result.work_id, result.rows)
-                    summary.words += result.words
-                    _count(summary, progress, result.path, "stored", words=result.words)
+                    batch.add(result)
+            batch.flush()
         finally:
             if hasattr(results, "close"):
                 results.close()  # stops the workers now, also on Ctrl-C
@@ -142,6 +145,40 @@ def build_corpus(sources: Iterable[str | os.PathLike], db: str | os.PathLike,
     summary.seconds = time.monotonic() - started
     progress.finish(summary)
     return summary
+
+
+class _Batch:
+    """Finished works waiting to be written: flushed in one transaction every
+    `FLUSH_WORKS` works or `FLUSH_SECONDS`, whichever comes first. A work is reported
+    stored only once its transaction has committed."""
+
+    FLUSH_WORKS = 64
+    FLUSH_SECONDS = 1.0
+
+    def __init__(self, writer: Writer, summary: BuildSummary, progress: BuildProgress):
+        self.writer, self.summary, self.progress = writer, summary, progress
+        self.results: list[TaskResult] = []
+        self.since = 0.0
+
+    def add(self, result: TaskResult) -> None:
+        if not self.results:
+            self.since = time.monotonic()
+        self.results.append(result)
+        self.flush_if_due()
+
+    def flush_if_due(self) -> None:
+        if self.results and (len(self.results) >= self.FLUSH_WORKS
+                             or time.monotonic() - self.since >= self.FLUSH_SECONDS):
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.results:
+            return
+        self.writer.store_works([(r.work_id, r.rows) for r in self.results])
+        for r in self.results:
+            self.summary.words += r.words
+            _count(self.summary, self.progress, r.path, "stored", words=r.words)
+        self.results = []
 
 
 def _count(summary: BuildSummary, progress: BuildProgress, path: str, outcome: Outcome,

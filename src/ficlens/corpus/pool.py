@@ -23,6 +23,9 @@ from .worker import Task, TaskResult, analyse_task, init_worker
 # How long past the per-work limit a local worker may go before it is killed: the
 # in-worker limit normally fires first; this catches code stuck inside C.
 KILL_GRACE_SECONDS = 30.0
+# While waiting on workers, both runners yield None at least this often, so the
+# caller can write finished works without waiting for the next result.
+TICK_SECONDS = 1.0
 
 
 def _exit_with_coordinator(lifeline: Connection) -> None:
@@ -80,7 +83,7 @@ class _Worker:
         self._lifeline.close()
 
 
-def run_local(tasks: Iterator[Task], workers: int, model: str | None = None) -> Iterator[TaskResult]:
+def run_local(tasks: Iterator[Task], workers: int, model: str | None = None) -> Iterator[TaskResult | None]:
     """Run `tasks` on `workers` local processes, one task per worker at a time."""
     context = multiprocessing.get_context("forkserver")
     # Imported once in the fork server, shared by every worker forked from it.
@@ -104,8 +107,10 @@ def run_local(tasks: Iterator[Task], workers: int, model: str | None = None) -> 
             if exhausted and not busy:
                 return
             deadline = min((w.started + w.task.timeout + KILL_GRACE_SECONDS for w in busy if w.task), default=None)
-            timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+            timeout = TICK_SECONDS if deadline is None else min(TICK_SECONDS, max(0.0, deadline - time.monotonic()))
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            if not ready:
+                yield None  # a tick: the caller may write what it holds
             for index, worker in enumerate(list(pool)):
                 if worker.conn in ready:
                     try:
@@ -149,7 +154,7 @@ def run_local(tasks: Iterator[Task], workers: int, model: str | None = None) -> 
                 worker.kill()
 
 
-def run_dask(tasks: Iterator[Task], scheduler: str) -> Iterator[TaskResult]:
+def run_dask(tasks: Iterator[Task], scheduler: str) -> Iterator[TaskResult | None]:
     """Run `tasks` on the Dask cluster at `scheduler` (tcp://host:port). Results stream
     back as they complete; this process stays the only writer of the database."""
     from distributed import Client, as_completed
@@ -179,15 +184,23 @@ def run_dask(tasks: Iterator[Task], scheduler: str) -> Iterator[TaskResult]:
         for _ in range(window):
             if not submit():
                 break
-        for future in completed:
-            task = running.pop(future.key)
-            try:
-                result = future.result()
-            except Exception as exc:  # the worker died (KilledWorker) or the task was lost
-                result = TaskResult(task.index, task.work_id, task.path, 0.0,
-                                    error=f"Dask task failed: {type(exc).__name__}: {exc}")
-            future.release()
-            submit()
-            yield result
+        last_tick = time.monotonic()
+        while not completed.is_empty():
+            if not completed.has_ready():
+                time.sleep(0.02)
+                if time.monotonic() - last_tick >= TICK_SECONDS:
+                    last_tick = time.monotonic()
+                    yield None
+                continue
+            for future in completed.next_batch(block=False):
+                task = running.pop(future.key)
+                try:
+                    result = future.result()
+                except Exception as exc:  # the worker died (KilledWorker) or the task was lost
+                    result = TaskResult(task.index, task.work_id, task.path, 0.0,
+                                        error=f"Dask task failed: {type(exc).__name__}: {exc}")
+                future.release()
+                submit()
+                yield result
     finally:
         client.close()

@@ -1,9 +1,9 @@
-"""The corpus database file: opening it, the one writer, and reading it back.
+"""The corpus database file: opening it, and its one writer.
 
 One process owns the DuckDB file while a build runs (DuckDB allows one writing
-process); every work is written in one transaction (`store_work`), so a build
-killed at any moment leaves each work either fully stored or absent, and the next
-run picks up the absent ones.
+process); works are written whole, a batch of them per transaction (`store_works`),
+so a build killed at any moment leaves each work either fully stored or absent, and
+the next run picks up the absent ones.
 """
 
 from __future__ import annotations
@@ -99,25 +99,32 @@ class Writer:
         self._schemas = {table: con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
                          for table in WORK_TABLES}
 
-    def store_work(self, work_id: str, rows: dict[str, dict[str, list[Any]]]) -> None:
-        """Write one work's rows to every table in one transaction; a failure row left
-        by an earlier run for the same content is removed in the same transaction."""
+    def store_works(self, works: list[tuple[str, dict[str, dict[str, list[Any]]]]]) -> None:
+        """Write whole works, `(work_id, rows)` each, in one transaction: all of them
+        or none. (One commit per batch rather than per work: a commit costs more than
+        a small work's inserts.) Failure rows left by earlier runs for the same
+        contents are removed in the same transaction."""
         import pyarrow as pa
 
+        if not works:
+            return
         con = self.con
         con.begin()
         try:
             for table in WORK_TABLES:
-                columns = rows.get(table)
-                if not columns or not next(iter(columns.values())):
+                names = column_names(table)
+                columns: dict[str, list[Any]] = {name: [] for name in names}
+                for _work_id, rows in works:
+                    for name, values in rows.get(table, {}).items():
+                        columns[name].extend(values)
+                if not columns[names[0]]:
                     continue
-                batch = pa.table({name: columns[name] for name in column_names(table)}, schema=self._schemas[table])
-                con.register("ficlens_rows", batch)
+                con.register("ficlens_rows", pa.table(columns, schema=self._schemas[table]))
                 try:
                     con.execute(f"INSERT INTO {table} SELECT * FROM ficlens_rows")
                 finally:
                     con.unregister("ficlens_rows")
-            con.execute("DELETE FROM failures WHERE work_id = ?", [work_id])
+            con.execute("DELETE FROM failures WHERE list_contains(?, work_id)", [[w for w, _ in works]])
             con.commit()
         except BaseException:
             con.rollback()
