@@ -80,7 +80,7 @@ def example(example_analysis):
 
 
 def test_every_section_is_there(example):
-    _doc, page = example
+    doc, page = example
     for section in ("characters", "network", "dialogue", "presence", "tags", "text"):
         assert page.get_element_by_id(section) is not None
     chips = [li.text_content() for li in page.xpath("//li[contains(@class, 'chip')]")]
@@ -92,6 +92,12 @@ def test_every_section_is_there(example):
     for link in page.xpath("//ol[@class='timeline']//a[starts-with(@href, '#t-')]"):
         assert page.get_element_by_id(link.get("href")[1:]).text_content() == link.text_content()
     assert "Harrow Street" in page.get_element_by_id("places").text_content()
+    # every scene is listed on the timeline and marked where it opens in the story
+    scenes = page.xpath("//ol[@class='scenes']/li")
+    assert len(scenes) == len(doc["scenes"]) == len(page.xpath("//p[@class='scene-mark']"))
+    for link in page.xpath("//a[@class='scene-link']"):
+        assert page.get_element_by_id(link.get("href")[1:]).get("class") == "scene-mark"
+    assert "Two days later" in scenes[1].text_content()
     tags = page.get_element_by_id("tags")
     assert [f.text_content() for f in tags.xpath(".//span[contains(@class, 'flag')]")].count("present") == 6
     assert "Margaret Thorne & Elias Crane: weight" in tags.text_content()
@@ -156,9 +162,10 @@ def test_tag_check_findings_are_flagged(example):
 def test_without_the_narrative_layers_the_report_still_renders(example):
     """A document from before issue 4 (or a run without those layers): their sections
     are left out and the network is built from the dialogue."""
-    doc = {k: v for k, v in example[0].items() if k not in ("times", "places", "interactions", "profiles", "tag_check")}
+    layers = ("times", "places", "scenes", "interactions", "profiles", "tag_check")
+    doc = {k: v for k, v in example[0].items() if k not in layers}
     page = lxml_html.document_fromstring(render_report(doc))
-    assert not page.xpath("//*[@id='timeline'] | //*[@id='places']")
+    assert not page.xpath("//*[@id='timeline'] | //*[@id='places'] | //p[@class='scene-mark']")
     assert "did not run" in page.get_element_by_id("tags").text_content()
     data = json.loads(page.xpath("//script[@id='ficlens-data']")[0].text)
     assert data["network"]["source"] == "dialogue"

@@ -121,12 +121,16 @@ class ParagraphView:
     segments: list[Segment]
     scene_break: str | None  # the marker of a break before this paragraph
     block: str  # "", "blockquote", "center"
+    scene: dict[str, Any] | None = None  # the scene (scenes layer) that opens here
 
 
-def chapter_paragraphs(chapter: dict[str, Any], doc: dict[str, Any]) -> list[ParagraphView]:
+def chapter_paragraphs(chapter: dict[str, Any], doc: dict[str, Any],
+                       scene_starts: dict[tuple[int, int], dict[str, Any]] | None = None) -> list[ParagraphView]:
     """The chapter's paragraphs cut into segments, each knowing the quotation,
-    thought, style, name link and time expression it belongs to."""
+    thought, style, name link and time expression it belongs to; `scene_starts`
+    maps (chapter, offset) to the scene opening there."""
     text, index = chapter["text"], chapter["index"]
+    scene_starts = scene_starts or {}
     spans: list[tuple[int, int, tuple]] = []
     for q in doc.get("quotes", []):
         if q["chapter"] == index:
@@ -175,7 +179,8 @@ def chapter_paragraphs(chapter: dict[str, Any], doc: dict[str, Any]) -> list[Par
             seg.styles = tuple(styles)
             pieces.append(seg)
         block = next((style for _s, _e, style in block_of.get(i, ())), "")
-        views.append(ParagraphView(pieces, breaks.get(p["start"]), block))
+        scene = scene_starts.get((index, p["start"])) or (scene_starts.get((index, 0)) if i == 0 else None)
+        views.append(ParagraphView(pieces, breaks.get(p["start"]), block, scene))
     return views
 
 
@@ -345,6 +350,29 @@ def timeline(doc: dict[str, Any]) -> list[dict[str, Any]]:
             for ch, times in sorted(by_chapter.items())]
 
 
+SCENE_BOUNDARIES = {"chapter": "chapter opens", "break": "after a scene break", "time_shift": "time jump",
+                    "place_shift": "change of place"}
+
+
+def scene_views(doc: dict[str, Any], names: dict[str, str]) -> list[dict[str, Any]]:
+    """The scenes layer in reading order: when (the scene's time expression), where,
+    who, and what opened it."""
+    times = {t["id"]: t for t in doc.get("times") or []}
+    places = {p["id"]: p["name"] for p in doc.get("places") or []}
+    views = []
+    for n, scene in enumerate(sorted(doc.get("scenes") or [], key=lambda s: (s["chapter"], s["start"])), 1):
+        time = times.get(scene.get("time"))
+        views.append({
+            "id": _css_id(scene["id"]), "number": n, "chapter": scene["chapter"], "start": scene["start"],
+            "boundary": SCENE_BOUNDARIES.get(scene.get("boundary"), scene.get("boundary") or ""),
+            "time": time["text"] if time else None, "time_value": time.get("value") if time else None,
+            "time_id": _css_id(time["id"]) if time and time.get("kind") in TIMELINE_KINDS else None,
+            "place": places.get(scene.get("place")),
+            "characters": [{"id": c, "name": names[c]} for c in scene.get("characters", []) if c in names],
+        })
+    return views
+
+
 def place_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
     places = sorted(doc.get("places") or [], key=lambda p: (-len(p.get("mentions", [])), p["name"]))
     return [{"name": p["name"], "kind": p.get("kind", ""), "mentions": len(p.get("mentions", [])),
@@ -392,10 +420,12 @@ def report_context(doc: dict[str, Any]) -> dict[str, Any]:
     views = character_views(doc)
     names = {v.id: v.name for v in views}
     total = len(doc["chapters"])
+    scenes = scene_views(doc, names)
+    scene_starts = {(v["chapter"], v["start"]): v for v in scenes}
     chapters = [
         {"index": c["index"], "heading": chapter_heading(c, total), "summary": _paragraphs(c.get("summary")),
          "notes": _paragraphs(c.get("notes")), "end_notes": _paragraphs(c.get("end_notes")),
-         "paragraphs": chapter_paragraphs(c, doc)}
+         "paragraphs": chapter_paragraphs(c, doc, scene_starts)}
         for c in doc["chapters"]
     ]
     quotes = {q["id"]: {"s": q["speaker"] or "", "to": q["addressees"], "k": q["kind"] or "", "c": q["confidence"]}
@@ -425,6 +455,7 @@ def report_context(doc: dict[str, Any]) -> dict[str, Any]:
         "presence": presence(doc, views),
         "chapter_numbers": [c["index"] for c in doc["chapters"]],
         "timeline": timeline(doc),
+        "scenes": scenes,
         "places": place_rows(doc),
         "tag_check": tag_check_view(doc, names),
         "turn_window": TURN_WINDOW_PARAGRAPHS,
