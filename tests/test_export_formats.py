@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -179,6 +182,27 @@ def test_epub_reads_back_with_ficlens(example_analysis, epub_path):
         assert [b.offset - shift for b in mine.scene_breaks] == [b.offset for b in theirs.scene_breaks]
 
 
+def test_hostile_text_survives_the_epub_as_text(tmp_path):
+    from ficlens.pipeline import run_layers
+
+    from test_report import HOSTILE_WORK
+
+    work = read_work(HOSTILE_WORK)
+    path = tmp_path / "hostile.epub"
+    export(run_layers(work), "epub", path)
+    back = read_work(path)
+    assert back.meta.title == work.meta.title == "</script><script>window.__pwned='title'</script> Maps"
+    assert back.meta.summary == work.meta.summary
+    for mine, theirs in zip(back.chapters, work.chapters):
+        assert mine.text.split("\n\n", 1)[1] == theirs.text
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        pages = [z.read(n).decode("utf-8") for n in z.namelist() if n.endswith((".xhtml", ".opf", ".ncx"))]
+    assert all("<script" not in page and "<img" not in page for page in pages)
+    assert any("&lt;/script&gt;&lt;script&gt;window.__pwned='quote'" in page for page in pages)
+
+
 def test_epub_reads_back_with_ebooklib(example_analysis, epub_path):
     import zipfile
 
@@ -189,7 +213,7 @@ def test_epub_reads_back_with_ebooklib(example_analysis, epub_path):
     assert [c[0] for c in book.get_metadata("DC", "creator")] == ["Wren Halloway", "lamplighter"]
     assert book.get_metadata("DC", "identifier")[0][0] == "https://archiveofourown.org/works/61849273"
     spine = [book.get_item_with_id(idref) for idref, _linear in book.spine]
-    assert [item.get_name() for item in spine] == [f"text/chapter-00{i}.xhtml" for i in range(1, 5)]
+    assert [item.get_name() for item in spine] == [f"chapter-00{i}.xhtml" for i in range(1, 5)]
     assert len(list(book.get_items_of_type(ITEM_DOCUMENT))) == 5  # four chapters and the navigation document
     # the container rules epubcheck starts with: mimetype first and stored uncompressed
     with zipfile.ZipFile(epub_path) as z:
@@ -197,6 +221,18 @@ def test_epub_reads_back_with_ebooklib(example_analysis, epub_path):
         assert (first.filename, first.compress_type, z.read(first)) == ("mimetype", zipfile.ZIP_STORED, b"application/epub+zip")
         assert "META-INF/container.xml" in z.namelist()
     assert "Archive of Our Own" not in epub_path.read_bytes().decode("latin-1")  # no site chrome
+
+
+EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")  # Debian's `epubcheck` package
+
+
+@pytest.mark.skipif(not (EPUBCHECK_JAR.exists() and shutil.which("java")),
+                    reason="epubcheck not installed (apt-get install epubcheck; .ci/run does)")
+def test_epub_passes_epubcheck(epub_path):
+    result = subprocess.run(["java", "-jar", str(EPUBCHECK_JAR), str(epub_path)], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 fatals / 0 errors / 0 warnings" in result.stdout + result.stderr
 
 
 # -- the CLI -----------------------------------------------------------------------------

@@ -131,10 +131,11 @@ def analyze(file: Path, output: Path | None, fmt: str, compact: bool) -> None:
       ficlens analyze work.html --format tsv -o work-tables/
       ficlens analyze work.html --format epub -o work.epub
     """
-    from .export.writers import export
+    from .export.writers import check_output, export
     from .ingest import read_work
     from .pipeline import run_layers
 
+    check_output(fmt, output)
     result = export(run_layers(read_work(file)), fmt, output, compact=compact, book_id=file.stem)
     if isinstance(result, str):
         click.echo(result, nl=False)

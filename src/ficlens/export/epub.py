@@ -110,8 +110,8 @@ def build_epub(work: Work):
     book.set_identifier(identifier(work))
     book.set_title(meta.title or "Untitled")
     book.set_language(language_code(meta.language))
-    for author in meta.authors:
-        book.add_author(author.name)
+    for n, author in enumerate(meta.authors, 1):
+        book.add_author(author.name, uid=f"creator{n}")  # ids must differ (epubcheck RSC-005)
     if meta.summary:
         # as escaped HTML paragraphs, the way Calibre writes it, so paragraphs survive
         paragraphs = [E.P(part) for part in meta.summary.split("\n\n")]
@@ -128,10 +128,10 @@ def build_epub(work: Work):
     for chapter in work.chapters:
         heading = _chapter_heading(chapter, len(work.chapters))
         page = epub.EpubHtml(title=heading or meta.title or f"Chapter {chapter.index}",
-                             file_name=f"text/chapter-{chapter.index:03d}.xhtml", lang=book.language)
+                             file_name=f"chapter-{chapter.index:03d}.xhtml", lang=book.language)
         html = E.HTML(E.HEAD(E.TITLE(heading or meta.title or "")), chapter_body(chapter, heading))
         page.content = etree.tostring(html, encoding="unicode", method="html")
-        page.add_item(style)
+        page.add_item(style)  # linked by its name as written, so chapters sit beside style/
         book.add_item(page)
         files.append(page)
     book.toc = files

@@ -28,6 +28,16 @@ FORMAT_HELP = {
 }
 
 
+def check_output(fmt: str, output: Path | None) -> None:
+    """Refuse a format/output combination that cannot work (called before the analysis
+    runs, so a mistake costs no time)."""
+    if fmt not in FORMATS:
+        raise FiclensError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if output is None and fmt not in TEXT_FORMATS:
+        kind = "a folder" if fmt in FOLDER_FORMATS else "a file"
+        raise FiclensError(f"--format {fmt} writes {kind}: give it with -o")
+
+
 def render_text_format(analysis, doc: dict[str, Any], fmt: str, compact: bool = False) -> str:
     from .document import dumps
 
@@ -49,11 +59,7 @@ def export(analysis, fmt: str, output: Path | None, compact: bool = False, book_
     only), else the list of files written."""
     from ..pipeline import document
 
-    if fmt not in FORMATS:
-        raise FiclensError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    if output is None and fmt not in TEXT_FORMATS:
-        kind = "a folder" if fmt in FOLDER_FORMATS else "a file"
-        raise FiclensError(f"--format {fmt} writes {kind}: give it with -o")
+    check_output(fmt, output)
     doc = document(analysis)
     if fmt in TEXT_FORMATS:
         text = render_text_format(analysis, doc, fmt, compact)
