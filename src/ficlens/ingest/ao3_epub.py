@@ -324,7 +324,7 @@ def _series_entries(dd) -> tuple[SeriesEntry, ...]:
     for child in children(dd):
         if child.tag == "a":
             m = re.search(r"Part\s+(\d+)\s+of\s*$", pending)
-            part = int(m.group(1)) if m else None
+            part = ao3_meta.to_int(m.group(1)) if m else None
             entries.append(SeriesEntry(inline_text(child), part, child.attributes.get("href")))
             pending = ""
         elif child.tag == "-text":
@@ -404,19 +404,13 @@ def _fields_from_opf(book: Book, layout: str) -> dict:
     fields["summary"] = description_text(md.description, book.path)
     series = md.meta.get("calibre:series")
     if series:
-        fields["series"] = (SeriesEntry(series, _series_index(md.meta.get("calibre:series_index"))),)
+        fields["series"] = (SeriesEntry(series, ao3_meta.series_index(md.meta.get("calibre:series_index"))),)
     if layout == CALIBRE:
         fields["updated"] = md.date()  # Calibre --pubdate is AO3's revised_at
     else:
         fields["published"] = md.date()
     return {k: v for k, v in fields.items() if v not in (None, ())}
 
-
-def _series_index(value: str | None) -> int | None:
-    try:
-        return int(float(value)) if value else None
-    except ValueError:
-        return None
 
 
 # -- chapters -----------------------------------------------------------------------------

@@ -135,10 +135,11 @@ def _parse_series(dd: LexborNode) -> tuple[SeriesEntry, ...]:
         before = link.prev.text_content if link.prev is not None and link.prev.tag == "-text" else ""
         match = _SERIES_PART_RE.search(before or "")
         entries.append(
-            SeriesEntry(inline_text(link), int(match.group(1)) if match else None, link.attributes.get("href"))
+            SeriesEntry(inline_text(link), ao3_meta.to_int(match.group(1)) if match else None,
+                        link.attributes.get("href"))
         )
     if not entries:
-        entries = [SeriesEntry(m.group(2).strip(), int(m.group(1))) for m in _SERIES_TEXT_RE.finditer(inline_text(dd))]
+        entries = [SeriesEntry(m.group(2).strip(), ao3_meta.to_int(m.group(1))) for m in _SERIES_TEXT_RE.finditer(inline_text(dd))]
     return tuple(entries)
 
 

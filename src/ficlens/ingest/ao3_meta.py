@@ -43,12 +43,29 @@ def parse_relationship(tag: str) -> Relationship:
     return Relationship(tag, (tag,), "other")
 
 
+# No figure in a fan work (words, hits, a chapter or series part number) comes near
+# a trillion. Longer digit runs are junk, and past 4,300 digits int() raises.
+MAX_NUMBER_DIGITS = 12
+
+
+def to_int(digits: str) -> int | None:
+    """A run of decimal digits as an int; None for anything else or an absurd length."""
+    return int(digits) if digits.isdecimal() and len(digits) <= MAX_NUMBER_DIGITS else None
+
+
+def series_index(value: str | None) -> int | None:
+    """Calibre's `calibre:series_index` ('2', '2.0') as a part number; None unless it is
+    a positive number (it is free text in the OPF: 'nan', '1e999', '-1' all occur)."""
+    m = re.fullmatch(r"\s*(\d+)(?:\.\d*)?\s*", value or "")
+    part = to_int(m.group(1)) if m else None
+    return part or None
+
+
 def parse_count(text: str | None) -> int | None:
     """'1,234' / '1 234' / '1.234' -> 1234; None when there is no number."""
     if text is None:
         return None
-    digits = re.sub(r"[,\s.\u00a0\u202f']", "", text)
-    return int(digits) if digits.isdigit() else None
+    return to_int(re.sub(r"[,\s.\u00a0\u202f']", "", text))
 
 
 _STAT_RE = re.compile(
@@ -127,7 +144,7 @@ def parse_chapter_heading(text: str) -> tuple[int | None, str | None]:
     m = _CHAPTER_HEADING_RE.match(text)
     if m:
         title = (m.group(2) or "").strip() or None
-        return int(m.group(1)), title
+        return to_int(m.group(1)), title
     return None, text or None
 
 

@@ -367,7 +367,7 @@ def _chapter(block: LexborNode, position: int) -> Chapter:
 
 def _number_from_id(block: LexborNode) -> int | None:
     m = re.fullmatch(r"chapter-(\d+)", block.attributes.get("id") or "")
-    return int(m.group(1)) if m else None
+    return ao3_meta.to_int(m.group(1)) if m else None
 
 
 def _landmark_heading_of(text: LexborNode):

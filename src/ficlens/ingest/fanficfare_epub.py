@@ -101,8 +101,7 @@ def read(book: Book) -> Work:
     if "summary" not in fields:
             fields["summary"] = description_text(md.description, book.path)
     if "series" not in fields and md.meta.get("calibre:series"):
-        index = md.meta.get("calibre:series_index")
-        part = int(float(index)) if index and re.fullmatch(r"\d+(?:\.\d+)?", index) and float(index) > 0 else None
+        part = ao3_meta.series_index(md.meta.get("calibre:series_index"))
         fields["series"] = (SeriesEntry(md.meta["calibre:series"], part),)
     fields = {k: v for k, v in fields.items() if v is not None}
 

@@ -149,7 +149,7 @@ def _iso_date(text: str) -> str | None:
 
 def _series(entry: TitleEntry) -> SeriesEntry | None:
     m = re.match(r"^(.*?)\s*\[(\d+)\]$", entry.text)
-    title, part = (m.group(1), int(m.group(2))) if m else (entry.text, None)
+    title, part = (m.group(1), ao3_meta.to_int(m.group(2))) if m else (entry.text, None)
     return SeriesEntry(title, part, entry.first_link()) if title else None
 
 
