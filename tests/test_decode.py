@@ -46,3 +46,11 @@ def test_text_is_nfc_normalised():
     decomposed = "Cafe\u0301 society".encode("utf-8")
     work = read_bytes(decomposed, "story.txt")
     assert work.chapters[0].text == "Caf\u00e9 society"
+
+
+def test_utf8_with_a_pasted_cp1252_passage_reads_each_part_in_its_encoding():
+    pasted = "“Smart” quotes – it’s £3"
+    data = STORY.encode("utf-8") * 20 + pasted.encode("cp1252") + STORY.encode("utf-8")
+    text, found = decode_bytes(data)
+    assert text == STORY * 20 + pasted + STORY
+    assert found == "utf-8 (stray bytes read as cp1252)"
