@@ -11,6 +11,7 @@ field dropped and the rest intact.
 | chapter_number_5000_digits | a `Chapter N` heading | `ao3_meta.to_int` |
 | series_index_1e999 | `calibre:series_index` of `1e999`: `int(float(...))` overflows | `ao3_meta.series_index` |
 | series_index_400_digits | the same from 400 digits (FanFicFare EPUB) | `ao3_meta.series_index` |
+| nested_articles | a fragment's article inside another was read again in the outer one: n nested articles gave n times the file in text (found by the size property) | `ao3_fragment.read` |
 """
 
 from __future__ import annotations
@@ -89,3 +90,10 @@ def test_series_index_values(value, part):
 ])
 def test_counts_are_bounded(text, count):
     assert ao3_meta.parse_count(text) == count
+
+
+def test_nested_articles_read_each_text_once():
+    article = '<div class="userstuff module" role="article"><h3 class="landmark heading">Chapter Text</h3><p>Layer {}.</p>'
+    html = "".join(article.format(i) for i in range(200)) + "</div>" * 200
+    work = read_bytes(html.encode(), "nested.html")
+    assert [c.text for c in work.chapters] == [f"Layer {i}." for i in range(200)]

@@ -33,12 +33,14 @@ def read(tree: LexborHTMLParser, path: str) -> Work:
     articles = _articles(tree)
     if not articles:
         raise FormatError("no AO3 chapter text (h3.landmark.heading \"Chapter Text\") found", path)
-    chapters = []
-    for index, (text_block, heading) in enumerate(articles, start=1):
-        heading_id = heading.mem_id
-        chapters.append(
-            chapter_from_element(text_block, index, skip=lambda node: node.mem_id == heading_id)
-        )
+    # AO3 never nests one article in another; when a file does, each article's text is
+    # read once, in its own chapter (reading it again inside the outer one would let
+    # a file of n nested articles produce n times its size in text).
+    not_story = {node.mem_id for pair in articles for node in pair}
+    chapters = [
+        chapter_from_element(text_block, index, skip=lambda node: node.mem_id in not_story)
+        for index, (text_block, _heading) in enumerate(articles, start=1)
+    ]
     if not any(chapter.text for chapter in chapters):
         raise FormatError("AO3 chapter fragment has no story text", path)
     extraction = _landmark(articles[0][1])
