@@ -149,8 +149,8 @@ class _ChapterAttributor:
         self.docs = list(parse.docs) if parse is not None else []
         self.doc_starts = [offset for offset, _ in self.docs]
         self.offset_of_doc = {id(doc): offset for offset, doc in self.docs}
-        mentions = [m for m in characters.mentions if m.chapter == chapter.index]
-        mentions.sort(key=lambda m: m.start)
+        # the layer's per-chapter index: filtering all mentions here was quadratic in chapters
+        mentions = sorted(characters.mentions_in(chapter.index), key=lambda m: m.start)
         self.mentions = mentions
         self.mention_starts = [m.start for m in mentions]
         quoted = sorted(span for q in quotations for span in q.spans)
