@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from ..model import PARAGRAPH_SEPARATOR, Chapter, Paragraph, SceneBreak, StyleSpan
+from .decode import stream_safe
 
 # Collapsible whitespace: HTML space characters plus NBSP (AO3 pads with &nbsp;) and
 # zero-width characters some editors leave behind.
@@ -69,7 +70,7 @@ class ChapterBuilder:
         # The regex scan costs ~20x more than these checks (AO3 HTML throughput).
         if "  " in text or not text.isprintable():
             text = _SPACE_RE.sub(" ", text)
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", stream_safe(text))  # markup can spell marks as &#x301;
         if self._last_char in ("", " ", "\n") and text.startswith(" "):
             text = text[1:]
         if not text:

@@ -3,12 +3,17 @@
 Fan works come from Word, old Windows editors and web pages; cp1252 is what
 "not UTF-8" almost always means for them. A file pasted together from both (UTF-8
 with a few stray cp1252 bytes) reads each part in its own encoding. NUL bytes are
-dropped (they carry no text and break parsers).
+dropped (they carry no text and break parsers), and runs of combining marks are
+kept short enough to normalise (`stream_safe`).
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
+import re
+import sys
+import unicodedata
 from pathlib import Path
 
 from ..errors import FormatError
@@ -49,7 +54,45 @@ codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
 
 
 def _clean(text: str) -> str:
-    return text.replace("\x00", "") if "\x00" in text else text
+    return stream_safe(text.replace("\x00", "") if "\x00" in text else text)
+
+
+# Unicode's Stream-Safe Text Format (UAX #15): at most 30 combining marks in a row,
+# a longer run getting U+034F COMBINING GRAPHEME JOINER (invisible) after every 30.
+# NFC normalisation sorts each run of marks in quadratic time: without this, one
+# letter carrying 40,000 marks ("Zalgo" text, 80 KB) takes 25 s, and 1 MB hours.
+MAX_COMBINING_RUN = 30
+_GRAPHEME_JOINER = "\u034f"
+# Every combining mark lies above U+02FF: text without a long run of such characters
+# (nearly all text) is passed by one C-speed scan.
+_MAYBE_LONG_RUN_RE = re.compile(rf"[^\x00-\u02ff]{{{MAX_COMBINING_RUN + 1},}}")
+
+
+@functools.cache
+def _long_combining_run_re() -> re.Pattern:
+    """Runs of over 30 characters of non-zero canonical combining class (built once,
+    on first need: it takes a scan of all of Unicode, ~0.2 s)."""
+    marks = [c for c in range(0x300, sys.maxunicode + 1) if unicodedata.combining(chr(c))]
+    ranges: list[list[int]] = []
+    for c in marks:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    char_class = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{char_class}]{{{MAX_COMBINING_RUN + 1},}}")
+
+
+def stream_safe(text: str) -> str:
+    """`text` with a grapheme joiner after every 30 combining marks in a row."""
+    if text.isascii() or not _MAYBE_LONG_RUN_RE.search(text):
+        return text
+
+    def split_run(m: re.Match) -> str:
+        run = m.group(0)
+        return _GRAPHEME_JOINER.join(run[i : i + MAX_COMBINING_RUN] for i in range(0, len(run), MAX_COMBINING_RUN))
+
+    return _long_combining_run_re().sub(split_run, text)
 
 
 def looks_binary(data: bytes) -> bool:
