@@ -65,6 +65,7 @@ class RawMember:
     file_size: int | None = None  # declared uncompressed size
     crc: int | None = None
     flags: int = 0
+    unix_mode: int = 0  # e.g. stat.S_IFLNK | 0o777 for a symbolic link
 
 
 def stored(name: str, data: bytes | str, **kw) -> RawMember:
@@ -110,8 +111,10 @@ def raw_zip(members: list[RawMember]) -> bytes:
                               crc, len(m.payload), size, len(name), 0))
         out.write(name)
         out.write(m.payload)
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, m.flags, m.method, 0, 0x21,
-                                   crc, len(m.payload), size, len(name), 0, 0, 0, 0, 0, offset) + name)
+        made_by = 0x0314 if m.unix_mode else 20  # Unix (3) keeps its mode in the high word
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, made_by, 20, m.flags, m.method, 0, 0x21,
+                                   crc, len(m.payload), size, len(name), 0, 0, 0, 0, m.unix_mode << 16, offset)
+                       + name)
     start = out.tell()
     for record in central:
         out.write(record)

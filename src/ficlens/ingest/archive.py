@@ -2,8 +2,8 @@
 
 An EPUB is untrusted input. `SafeZip` never extracts anything to disk; it reads
 members into memory, and refuses an archive up front when its directory looks
-hostile: too many members, names that escape the archive (zip-slip), encrypted
-members, declared sizes or compression ratios of a zip bomb. Reading a member
+hostile: too many members, names that escape the archive (zip-slip), symbolic
+links, encrypted members, declared sizes or compression ratios of a zip bomb. Reading a member
 enforces the same bounds again as the bytes come out of the decompressor, so a
 lying header cannot smuggle more data past them.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -90,6 +91,9 @@ class SafeZip:
             reason = _unsafe_name_reason(name)
             if reason:
                 raise UnsafeInputError(f"zip member name {name!r} {reason} (zip-slip); refused", path)
+            if stat.S_ISLNK(info.external_attr >> 16):  # Unix mode bits in the high word
+                # Never followed (nothing is extracted), but an EPUB has no use for one.
+                raise UnsafeInputError(f"zip member {name!r} is a symbolic link; refused", path)
             if info.flag_bits & _ENCRYPTED_FLAG:
                 raise FormatError(
                     f"zip member {name!r} is encrypted (password-protected); ficlens cannot read it", path
