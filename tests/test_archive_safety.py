@@ -16,13 +16,7 @@ from ficlens.errors import FiclensError, FormatError, UnsafeInputError
 from ficlens.ingest import read_bytes, read_work
 from ficlens.ingest.archive import SafeZip, ZipLimits
 from ficlens.ingest.xmlsafe import check_nesting, check_xhtml_prolog, parse_xml
-
-LEGACY = "ao3_legacy"  # OEBPS/content.opf, OEBPS/toc.ncx, OEBPS/*.xhtml
-
-
-def legacy_raw(**replace) -> list:
-    """The legacy fixture as hand-written zip members (mimetype first, stored)."""
-    return [stored(name, data) for name, data in fixture_members(LEGACY).items() if name not in replace]
+from hostile_files import LAUGHS, LEGACY, XXE_DOCTYPE, legacy_raw, with_doctype
 
 
 def refused(data: bytes, error=UnsafeInputError, match: str | None = None, path: str = "hostile.epub"):
@@ -109,38 +103,16 @@ def test_zip_without_container_xml():
 
 
 # -- XML entity attacks ----------------------------------------------------------------------
-XXE_DOCTYPE = '<!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-LAUGHS = (
-    '<!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
-    + "]>"
-)
-
-
-def _with_doctype(xml: bytes, doctype: str, entity_ref: str | None = None, inside: bytes = b"") -> bytes:
-    """Put `doctype` after the XML declaration (or first) and `&ref;` after `inside`."""
-    text = xml.decode()
-    if text.startswith("<?xml"):
-        end = text.index("?>") + 2
-        text = text[:end] + doctype + text[end:]
-    else:
-        text = doctype + text
-    if entity_ref and inside:
-        at = text.index(inside.decode()) + len(inside)
-        text = text[:at] + f"&{entity_ref};" + text[at:]
-    return text.encode()
-
-
 def test_xxe_in_opf():
     opf = fixture_members(LEGACY)["OEBPS/content.opf"]
-    hostile = _with_doctype(opf, XXE_DOCTYPE, "xxe", b"<dc:title>")
+    hostile = with_doctype(opf, XXE_DOCTYPE, "xxe", b"<dc:title>")
     error = refused(build_epub(LEGACY, {"OEBPS/content.opf": hostile}))
     assert error.message == "OEBPS/content.opf declares XML entities; refused"
 
 
 def test_xxe_in_container_xml():
     container = fixture_members(LEGACY)["META-INF/container.xml"]
-    hostile = _with_doctype(container, '<!DOCTYPE c [<!ENTITY path SYSTEM "http://127.0.0.1/opf">]>')
+    hostile = with_doctype(container, '<!DOCTYPE c [<!ENTITY path SYSTEM "http://127.0.0.1/opf">]>')
     hostile = hostile.replace(b'full-path="OEBPS/content.opf"', b'full-path="&path;"')
     error = refused(build_epub(LEGACY, {"META-INF/container.xml": hostile}))
     assert error.message == "META-INF/container.xml declares XML entities; refused"
@@ -158,7 +130,7 @@ def test_xxe_in_xhtml_content_document():
 
 def test_billion_laughs_in_opf():
     opf = fixture_members(LEGACY)["OEBPS/content.opf"]
-    refused(build_epub(LEGACY, {"OEBPS/content.opf": _with_doctype(opf, LAUGHS, "lol9", b"<dc:title>")}),
+    refused(build_epub(LEGACY, {"OEBPS/content.opf": with_doctype(opf, LAUGHS, "lol9", b"<dc:title>")}),
             match="content.opf declares XML entities")
 
 
@@ -188,7 +160,7 @@ def test_public_doctype_without_entities_is_fine():
 
 def test_hostile_epub_through_read_work(tmp_path):
     opf = fixture_members(LEGACY)["OEBPS/content.opf"]
-    path = write_epub(LEGACY, tmp_path / "xxe.epub", {"OEBPS/content.opf": _with_doctype(opf, XXE_DOCTYPE)})
+    path = write_epub(LEGACY, tmp_path / "xxe.epub", {"OEBPS/content.opf": with_doctype(opf, XXE_DOCTYPE)})
     with pytest.raises(UnsafeInputError) as err:
         read_work(path)
     assert err.value.path == str(path)
