@@ -282,6 +282,9 @@ CASES: dict[str, Case] = {
     "combining marks (1 MB of Zalgo, one letter with 200,000)": Case(
         lambda: (ao3_download([_paragraphs([zalgo(2000, 30) + " " + zalgo(1, 200_000)[:200_001]])]).encode(),
                  "zalgo.html"), None, 10, 300, check=_zalgo_check),
+    "combining marks spelled as character references (100,000 on one letter)": Case(
+        lambda: (ao3_download(["<p>The tide came in over the causeway. Z" + "&#x301;&#x316;" * 50_000 + "</p>"]).encode(),
+                 "marks.html"), None, 10, 100, check=_has_story),
     "combining marks, analysed": Case(
         lambda: (ao3_download([_paragraphs(STORY + [zalgo(200, 12)] + STORY)]).encode(), "zalgo.html"), None, 30,
         400, analyze="model", check=_has_story),

@@ -104,7 +104,7 @@ class ChapterBuilder:
             # steps (collapse, NFC, trim, marker check, commit) without a call each.
             if "  " in text or not text.isprintable():
                 text = _SPACE_RE.sub(" ", text)
-            text = unicodedata.normalize("NFC", text).strip(" ")
+            text = unicodedata.normalize("NFC", stream_safe(text)).strip(" ")
             if text.strip():
                 if is_scene_break_marker(text):
                     self.scene_break(text.strip())
