@@ -337,7 +337,11 @@ def run_case(name: str) -> Result:
 
         from ficlens.text.nlp import load_nlp
 
-        nlp = load_nlp() if case.analyze == "model" else spacy.blank("en")  # loaded before: not the file's memory
+        if case.analyze == "model":
+            nlp = load_nlp()  # loaded before the measurement: not the file's memory
+        else:
+            nlp = spacy.blank("en")
+            nlp.add_pipe("sentencizer")  # layers read sentences
     before = _reset_peak()
     started = time.perf_counter()
     problem = None
