@@ -302,3 +302,24 @@ def test_find_character_by_name_alias_id_or_one_word():
     assert find_character(doc, "vale")["id"] == "C3"
     with pytest.raises(UnknownNameError, match="'Crane' may be any of Nora Crane, Elias Crane"):
         find_character(doc, "Crane")
+
+
+def test_tag_check_three_member_ship_and_a_member_ficlens_cannot_follow(net_loft):
+    from dataclasses import replace
+
+    from ficlens.model import Relationship
+    from ficlens.narrative.tag_check import check_tags
+
+    analysis, _, ids = net_loft
+    meta = replace(analysis.work.meta, relationships=(
+        Relationship("Tamsin Reedy/Owain Blackwood/Jory Penhallow", ("Tamsin Reedy", "Owain Blackwood", "Jory Penhallow"), "romantic"),
+        Relationship("Reader/Tamsin Reedy", ("Reader", "Tamsin Reedy"), "romantic"),
+        Relationship("Tamsin Reedy/Owain Blackwood/Hester Quill", ("Tamsin Reedy", "Owain Blackwood", "Hester Quill"), "romantic"),
+    ))
+    throuple, reader, apart = check_tags(meta, analysis.characters, analysis.quotations, analysis.interactions).relationships
+    tamsin, owain, jory = ids["Tamsin Reedy"], ids["Owain Blackwood"], ids["Jory Penhallow"]
+    assert [(p.a, p.b, p.weight, p.shared_scenes) for p in throuple.pairs] == [
+        (tamsin, owain, 5, 1), (tamsin, jory, 10, 2), (owain, jory, 4, 1)]
+    assert throuple.never_share_scene is False
+    assert reader.members == (("Reader", None), ("Tamsin Reedy", tamsin)) and reader.never_share_scene is None
+    assert apart.never_share_scene is True  # Owain and Hester are never in one scene
