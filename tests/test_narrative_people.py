@@ -323,3 +323,13 @@ def test_tag_check_three_member_ship_and_a_member_ficlens_cannot_follow(net_loft
     assert throuple.never_share_scene is False
     assert reader.members == (("Reader", None), ("Tamsin Reedy", tamsin)) and reader.never_share_scene is None
     assert apart.never_share_scene is True  # Owain and Hester are never in one scene
+
+
+def test_a_tokenizer_only_pipeline_still_gives_every_layer():
+    # No parser and no sentencizer: no sentences, no dependencies. The people layers
+    # still run (each paragraph one sentence; no verbs, so no actions).
+    import spacy
+
+    doc = analyze(read_work(NET_LOFT), nlp=spacy.blank("en"))
+    assert len({p["name"]: p["actions"] for p in doc["profiles"]}["Tamsin Reedy"]) == 0
+    assert doc["interactions"]["pairs"] and doc["tag_check"]["characters"]

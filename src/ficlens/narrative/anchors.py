@@ -55,6 +55,9 @@ class ParseIndex:
         """`(offset of its Doc, sentence Span)` for every sentence of the chapter;
         the sentence's chapter offsets are `offset + span.start_char` / `end_char`."""
         for doc_offset, doc in self._docs.get(chapter, []):
+            if not doc.has_annotation("SENT_START"):  # a pipeline with no parser or sentencizer
+                yield doc_offset, doc[:]
+                continue
             for sentence in doc.sents:
                 yield doc_offset, sentence
 
