@@ -302,16 +302,23 @@ def eval_pdnc(directory: Path, split: str, novels: str | None, gold_characters: 
 
 @eval_group.command("litbank")
 @click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--layer", type=click.Choice(["quotes", "places"]), default="quotes", show_default=True,
+              help="quotes: quotation P/R and speakers; places: place mentions against the gold FAC/GPE/LOC spans.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @_friendly_errors
-def eval_litbank(directory: Path, as_json: bool) -> None:
-    """Quotation detection P/R and speaker accuracy on LitBank's quotation layer.
+def eval_litbank(directory: Path, layer: str, as_json: bool) -> None:
+    """Quotation detection P/R and speaker accuracy on LitBank's quotation layer, or
+    (--layer places) place detection P/R on its entity layer.
 
     \b
-    Example:
+    Examples:
       ficlens eval litbank ../shared/eval/litbank
+      ficlens eval litbank ../shared/eval/litbank --layer places
     """
-    from .eval.litbank import evaluate, print_report
+    if layer == "places":
+        from .eval.litbank_places import evaluate, print_report
+    else:
+        from .eval.litbank import evaluate, print_report
 
     report = evaluate(directory, progress=True)
     if as_json:
