@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ..text.place_words import UNAMBIGUOUS_PLACE_HEADS
+from ..text.place_words import PLACE_HEADS, UNAMBIGUOUS_PLACE_HEADS
 from .names import (
     NOT_NAMES,
     SURNAME_PARTICLES,
@@ -370,9 +370,8 @@ def _accept(ev: Evidence, evidence: EvidenceTable, stats: WordStats, stems: set[
     if support == 0 or (others and others >= ev.person + 2 * (ev.speech + ev.vocative)):
         return False
     if len(name_words) >= 2:
-        # "Grimmauld Place", "Malfoy Manor": a street or building name is a place
-        # unless the text has it speak or be spoken to ("Lois Lane said").
-        if name_words[-1] in UNAMBIGUOUS_PLACE_HEADS and ev.speech + ev.vocative == 0:
+        # "Grimmauld Place", "Kellynch Hall": a place unless it speaks or is spoken to.
+        if is_place_name(name_words) and ev.speech + ev.vocative == 0:
             return False
         # "Hunsford Parsonage": the last word must be a person's more than a place's.
         return not all(stats.is_common(w) for w in name_words) and not evidence.placelike(name_words[-1])
@@ -384,6 +383,14 @@ def _accept(ev: Evidence, evidence: EvidenceTable, stats: WordStats, stems: set[
     return support >= 2 or stats.cap_mid[word] >= 2
 
 
+def is_place_name(words: list[str]) -> bool:
+    """A name (lower-case words) ending in a street or building word: "grimmauld
+    place", "malfoy manor"; with a word that is also a surname ("hall", "lane"), only
+    when the name does not start with a given name ("kellynch hall", not "mary hall")."""
+    return len(words) >= 2 and words[-1] in PLACE_HEADS and (
+        words[-1] in UNAMBIGUOUS_PLACE_HEADS or gender_of_given(words[0]) == "unknown")
+
+
 def family_members(tables: list[ChapterTokens], surnames: set[str], stats: WordStats) -> Counter:
     """Full names spaCy missed that share a known surname: "Lucan Ashdown" once
     "Corin Ashdown" is known — a capitalised name word right before the surname."""
@@ -392,8 +399,8 @@ def family_members(tables: list[ChapterTokens], surnames: set[str], stats: WordS
         tokens = chapter.tokens
         for i in range(1, len(tokens)):
             t = tokens[i]
-            if not t.cap or norm_token(t.text) not in surnames:
-                continue
+            if not t.cap or norm_token(t.text) not in surnames or norm_token(t.text) in PLACE_HEADS:
+                continue  # "Kellynch Hall" is no relation of an "Elliot of Kellynch Hall"
             before = tokens[i - 1]
             word = norm_token(before.text)
             if (_is_name_word(before) and not norm_title(before.text) and word not in NOT_NAMES

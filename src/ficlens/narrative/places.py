@@ -33,6 +33,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from ..characters.discover import is_place_name
+from ..characters.given_names import gender_of_given
 from ..characters.names import norm_title
 from ..model import Place, Span, Work
 from ..text.place_words import LOCATIVE_PREPOSITIONS, PLACE_HEADS, UNAMBIGUOUS_PLACE_HEADS
@@ -45,7 +47,7 @@ _NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "
 # holds "London" and "England", so it cannot serve here).
 _NOT_PLACE_WORDS = frozenset(
     [*MONTHS, *WEEKDAYS, "i", "god", "lord", "christ", "jesus", "christmas", "easter", "oh", "ah",
-     "yes", "no", "well", "sir", "madam", "miss", "mister", "dear", "please", "thank", "thanks"]
+     "yes", "no", "well", "sir", "madam", "miss", "mister", "dear", "please", "thank", "thanks", "esq"]
 )
 _CONNECTORS = frozenset({"and", "&", "of", "on", "upon", "de", "la", "le"})
 _POSSESSIVES = ("'s", "’s")
@@ -227,13 +229,22 @@ def _accept(name: str, ev: _Evidence, characters, character_words: frozenset[str
         return True
     if characters is not None and characters.candidates_for_name(name):
         return False
-    # "Hermione's" (her house), "Longbottom" (Neville's surname): a character's word.
-    if any(w.lower() in character_words for w in re.split(r"\s+|['’]s\b", name) if w[:1].isupper()):
+    # "Hermione's" (her house), "Longbottom" (Neville's surname): a character's word
+    # ("Kellynch Hall" is not Mr. Kellynch's: a building word settles it).
+    if not ev.soft_head and any(w.lower() in character_words for w in re.split(r"\s+|['’]s\b", name) if w[:1].isupper()):
         return False
+    if len(words) == 1 and gender_of_given(words[0].lower()) != "unknown" and not ev.locative:
+        return False  # "Dinah", "Charles": a given name spaCy took for a town, unless someone goes there
+    if words[-1].lower().endswith("shire") and ev.person_votes <= ev.place_votes:
+        return True  # "Somersetshire", "Glamorganshire"
     other = sum(ev.labels[label] for label in ev.labels if label not in _PLACE_LABELS + ("PERSON", "ORG"))
-    if ev.soft_head and ev.person_votes == 0 and (ev.locative or ev.with_the or ev.labels["FAC"]):
-        return True
-    return ev.place_votes > ev.person_votes + other and ev.place_votes > ev.labels["ORG"] // 2
+    if ev.soft_head and (is_place_name([w.lower() for w in words]) or ev.person_votes == 0 and (
+            ev.locative or ev.with_the or ev.labels["FAC"])):
+        return True  # "Kellynch Hall" (the characters layer agrees), "the Hall" after "in"
+    against = ev.person_votes + other
+    # Being gone to or stood in settles a tie with spaCy's PERSON ("in Somersetshire").
+    wins = ev.place_votes >= against if ev.locative else ev.place_votes > against
+    return wins and ev.place_votes > ev.labels["ORG"] // 2
 
 
 def _kind(name: str, ev: _Evidence) -> str:
