@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import FormatError, InputError
 from ..model import Work
 from . import ao3_fragment, ao3_html, ao3_workpage, fanficfare_html, plaintext
-from .decode import decode_bytes, looks_binary
+from .decode import decode_bytes, looks_binary, stream_safe
 from .html_text import parse_html
 from .xmlsafe import check_nesting
 
@@ -67,7 +67,7 @@ def read_bytes(data: bytes, path: str | os.PathLike = "<bytes>") -> Work:
             "text or FanFicFare markup found)", path
         )
     markdown = path.lower().endswith((".md", ".markdown"))
-    return plaintext.read(text, path, markdown=markdown)
+    return plaintext.read(stream_safe(text), path, markdown=markdown)
 
 
 def _looks_like_html(text: str, path: str) -> bool:

@@ -10,10 +10,9 @@ as offsets into the final text.
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ..model import PARAGRAPH_SEPARATOR, Chapter, Paragraph, SceneBreak, StyleSpan
-from .decode import stream_safe
+from .decode import nfc
 
 # Collapsible whitespace: HTML space characters plus NBSP (AO3 pads with &nbsp;) and
 # zero-width characters some editors leave behind.
@@ -70,7 +69,7 @@ class ChapterBuilder:
         # The regex scan costs ~20x more than these checks (AO3 HTML throughput).
         if "  " in text or not text.isprintable():
             text = _SPACE_RE.sub(" ", text)
-        text = unicodedata.normalize("NFC", stream_safe(text))  # markup can spell marks as &#x301;
+        text = nfc(text)  # after the HTML parser: markup can spell marks as &#x301;
         if self._last_char in ("", " ", "\n") and text.startswith(" "):
             text = text[1:]
         if not text:
@@ -104,7 +103,7 @@ class ChapterBuilder:
             # steps (collapse, NFC, trim, marker check, commit) without a call each.
             if "  " in text or not text.isprintable():
                 text = _SPACE_RE.sub(" ", text)
-            text = unicodedata.normalize("NFC", stream_safe(text)).strip(" ")
+            text = nfc(text).strip(" ")
             if text.strip():
                 if is_scene_break_marker(text):
                     self.scene_break(text.strip())
