@@ -9,11 +9,12 @@ page's script needs (quotation speakers, the network) is embedded as JSON by
 `</script>` cannot end the script element.
 
 Sections: header (title, byline, tag chips, stats), characters (table and
-profiles), network graph, dialogue share, per-chapter presence, timeline,
-places, tags against the text, then the text chapter by chapter with each
-quotation coloured by its speaker. Sections whose layer did not run are left out;
-the network falls back to one built from the dialogue (speaker → addressee and
-turn-taking) when the `interactions` layer is absent, and says so.
+profiles from the `profiles` layer), the `interactions` network as a graph,
+dialogue share, per-chapter presence, the timeline (`scenes` and `times`),
+`places`, `tag_check` findings, then the text chapter by chapter with each
+quotation coloured by its speaker and each scene marked. Sections whose layer did
+not run are left out; without `interactions` the network is built from the
+dialogue (speaker → addressee and turn-taking), and the page says so.
 """
 
 from __future__ import annotations
@@ -191,35 +192,6 @@ def chapter_heading(chapter: dict[str, Any], total: int) -> str:
 
 
 # -- the network --------------------------------------------------------------------
-def _pair_rows(interactions: Any) -> list[dict[str, Any]]:
-    """The weighted pairs of the `interactions` layer, whatever list holds them."""
-    if isinstance(interactions, list):
-        return [r for r in interactions if isinstance(r, dict)]
-    if isinstance(interactions, dict):
-        for key in ("pairs", "edges", "links"):
-            if isinstance(interactions.get(key), list):
-                return interactions[key]
-    return []
-
-
-def _endpoints(row: dict[str, Any]) -> tuple[str, str] | None:
-    for a, b in (("a", "b"), ("source", "target"), ("character_a", "character_b"), ("from", "to")):
-        if row.get(a) and row.get(b):
-            return row[a], row[b]
-    for key in ("characters", "pair", "members"):
-        pair = row.get(key)
-        if isinstance(pair, list) and len(pair) == 2:
-            return pair[0], pair[1]
-    return None
-
-
-def _weight(row: dict[str, Any]) -> float:
-    for key in ("weight", "total", "score"):
-        if isinstance(row.get(key), (int, float)):
-            return float(row[key])
-    return float(sum(v for v in row.values() if isinstance(v, (int, float)) and not isinstance(v, bool)))
-
-
 def dialogue_network(doc: dict[str, Any]) -> Counter:
     """Fallback edges from the quotations alone: each speaker → addressee, plus each
     change of speaker between lines at most TURN_WINDOW_PARAGRAPHS paragraphs apart."""
@@ -242,14 +214,13 @@ def network(doc: dict[str, Any], views: list[CharacterView]) -> dict[str, Any]:
     """Nodes (the most prominent characters) and weighted edges for the graph."""
     shown = [v for v in views if v.prominence][:NETWORK_MAX_NODES]
     ids = {v.id for v in shown}
-    rows = _pair_rows(doc.get("interactions"))
-    weights: Counter = Counter()
-    if rows:
+    interactions = doc.get("interactions")
+    if isinstance(interactions, dict) and interactions.get("pairs") is not None:
         source = "interactions"
-        for row in rows:
-            ends = _endpoints(row)
-            if ends and ends[0] != ends[1]:
-                weights[tuple(sorted(ends))] += _weight(row)
+        weights: Counter = Counter()
+        for pair in interactions["pairs"]:
+            if pair["a"] != pair["b"]:
+                weights[tuple(sorted((pair["a"], pair["b"])))] += pair["weight"]
     else:
         source = "dialogue"
         weights = dialogue_network(doc)
