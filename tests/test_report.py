@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,24 @@ def test_report_command_writes_the_page(cli, tmp_path: Path):
     result = cli("report", HOSTILE_WORK, "-o", out)
     assert result.exit_code == 0 and result.output.strip() == str(out)
     assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_dense_networks_keep_their_strongest_links():
+    from ficlens.export.report import _backbone
+
+    # A is linked to everyone heavily enough; B..F share weak co-presence links with each other
+    candidates = [(100.0, "A", x) for x in "BCDEF"] + [(2.0, x, y) for x in "BCDEF" for y in "BCDEF" if x < y]
+    kept = _backbone(sorted(candidates, reverse=True))
+    assert {(e["a"], e["b"]) for e in kept if e["a"] == "A"} == {("A", x) for x in "BCDEF"}
+    weak = [e for e in kept if e["a"] != "A"]
+    # weak links are kept only until both ends have their 3 strongest: 7 of the 10
+    assert len(weak) == 7
+    degree = Counter(x for e in kept for x in (e["a"], e["b"]))
+    assert all(degree[x] >= 3 for x in "BCDEF")
+
+
+def test_a_work_without_a_title_is_named_after_its_file(tmp_path):
+    story = tmp_path / "the_long_walk.txt"
+    story.write_text("“Come on,” said Ann.\n\n“Where?” asked Bo.\n", encoding="utf-8")
+    page = lxml_html.document_fromstring(render_report(analyze(read_work(story))))
+    assert page.findtext(".//h1") == "the_long_walk"

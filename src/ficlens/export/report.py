@@ -20,11 +20,13 @@ dialogue (speaker → addressee and turn-taking), and the page says so.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import PurePath
 from typing import Any
 
 from markupsafe import Markup
@@ -33,7 +35,9 @@ from .rows import dialogue_shares
 from .segments import by_paragraph, segments, with_quote_marks
 
 PALETTE_SIZE = 12  # distinct speaker colours; the CSS defines --p0 .. --p11 for both themes
-NETWORK_MAX_NODES = 30
+NETWORK_MAX_NODES = 24
+NETWORK_STRONGEST_PER_NODE = 3  # besides links >= NETWORK_MIN_SHARE of the heaviest, each node keeps its 3 strongest
+NETWORK_MIN_SHARE = 0.15
 PRESENCE_MAX_CHARACTERS = 16
 TURN_WINDOW_PARAGRAPHS = 3  # fallback network: consecutive lines this close are an exchange
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -53,6 +57,11 @@ def _css_id(value: str) -> str:
     if not _SAFE_ID.match(value):
         raise ValueError(f"unexpected id in the document: {value!r}")
     return value
+
+
+def _file_stem(path: str | None) -> str | None:
+    """A work without a title (plain text) is named after its file."""
+    return PurePath(path).stem if path else None
 
 
 def _paragraphs(text: str | None) -> list[str]:
@@ -224,16 +233,35 @@ def network(doc: dict[str, Any], views: list[CharacterView]) -> dict[str, Any]:
     else:
         source = "dialogue"
         weights = dialogue_network(doc)
-    edges = [{"a": a, "b": b, "w": round(w, 3)} for (a, b), w in sorted(weights.items()) if a in ids and b in ids and w > 0]
+    candidates = sorted(((w, a, b) for (a, b), w in weights.items() if a in ids and b in ids and w > 0), reverse=True)
+    edges = _backbone(candidates)
     nodes = [{"id": v.id, "name": v.name, "size": v.prominence, "colour": v.colour, "lines": v.lines,
               "mentions": v.mentions} for v in shown]
-    return {"nodes": nodes, "edges": edges, "source": source}
+    return {"nodes": nodes, "edges": edges, "source": source, "hidden": len(candidates) - len(edges)}
+
+
+def _backbone(candidates: list[tuple[float, str, str]]) -> list[dict[str, Any]]:
+    """The links worth drawing, heaviest first: in a long work nearly everyone shares
+    a scene with everyone, and drawing every pair hides the structure. A link stays
+    when it carries NETWORK_MIN_SHARE of the heaviest link's weight or is among the
+    strongest NETWORK_STRONGEST_PER_NODE of either of its characters."""
+    if not candidates:
+        return []
+    heaviest = candidates[0][0]
+    kept_per_node: Counter = Counter()
+    edges = []
+    for w, a, b in candidates:
+        if w >= NETWORK_MIN_SHARE * heaviest or min(kept_per_node[a], kept_per_node[b]) < NETWORK_STRONGEST_PER_NODE:
+            edges.append({"a": a, "b": b, "w": round(w, 3)})
+            kept_per_node[a] += 1
+            kept_per_node[b] += 1
+    return edges
 
 
 # -- presence -----------------------------------------------------------------------
 def presence(doc: dict[str, Any], views: list[CharacterView]) -> list[dict[str, Any]]:
     """Per character (most prominent first), per chapter: mentions + lines, and a
-    0-5 level relative to the busiest cell."""
+    0-5 level relative to the busiest cell (0 only when absent)."""
     counts: Counter = Counter()
     for m in doc.get("mentions", []):
         if m["character"]:
@@ -248,7 +276,8 @@ def presence(doc: dict[str, Any], views: list[CharacterView]) -> list[dict[str, 
         cells = []
         for ch in chapters:
             n = counts[v.id, ch]
-            cells.append({"chapter": ch, "count": n, "level": 0 if n == 0 else 1 + min(4, int(5 * n / (busiest + 1)))})
+            # square-root scale: one crowded chapter should not wash every other cell out
+            cells.append({"chapter": ch, "count": n, "level": 0 if n == 0 else max(1, math.ceil(5 * math.sqrt(n / busiest)))})
         rows.append({"character": v, "cells": cells})
     return rows
 
@@ -409,7 +438,7 @@ def report_context(doc: dict[str, Any]) -> dict[str, Any]:
     metrics_of = {m["character"]: m for m in interactions.get("network", [])} if isinstance(interactions, dict) else {}
     return {
         "meta": meta,
-        "title": meta.get("title") or "Untitled work",
+        "title": meta.get("title") or _file_stem((meta.get("source") or {}).get("path")) or "Untitled work",
         "authors": meta.get("authors", []),
         "series": meta.get("series", []),
         "summary": _paragraphs(meta.get("summary")),

@@ -115,6 +115,8 @@
   // a node at most `heat` units, and the heat cools.
   var K = 0.6 * Math.sqrt(W * H / graph.nodes.length);
   var MARGIN_X = 70, MARGIN_Y = 30;
+  var GRAVITY = Math.min(1, 12 / graph.nodes.length);  // a crowd needs room more than a pull to the middle
+  var LABELLED = 14;  // the most prominent characters are labelled; the rest name themselves on hover
   function tick(heat) {
     var nodes = graph.nodes, i, j, a, b, dx, dy, d, f;
     nodes.forEach(function (n) { n.dx = 0; n.dy = 0; });
@@ -133,7 +135,7 @@
       a.dx -= dx / d * f; a.dy -= dy / d * f; b.dx += dx / d * f; b.dy += dy / d * f;
     });
     nodes.forEach(function (n) {
-      n.dx += (W / 2 - n.x) * 0.8; n.dy += (H / 2 - n.y) * 1.4;
+      n.dx += (W / 2 - n.x) * 0.8 * GRAVITY; n.dy += (H / 2 - n.y) * 1.4 * GRAVITY;
       if (n.fixed) return;
       d = Math.sqrt(n.dx * n.dx + n.dy * n.dy) || 0.1;
       n.x += n.dx / d * Math.min(d, heat); n.y += n.dy / d * Math.min(d, heat);
@@ -153,7 +155,7 @@
     e.line = line;
     edgeLayer.appendChild(line);
   });
-  graph.nodes.forEach(function (n) {
+  graph.nodes.forEach(function (n, i) {
     var g = document.createElementNS(SVG, "g");
     g.setAttribute("class", "node" + (n.colour !== null && n.colour !== undefined ? " spk-" + n.id : ""));
     g.setAttribute("tabindex", "0");
@@ -166,6 +168,7 @@
     label.setAttribute("text-anchor", "middle");
     label.setAttribute("dy", (n.r + 14).toFixed(1));
     label.textContent = n.name;
+    if (i >= LABELLED) label.setAttribute("class", "minor");
     g.appendChild(c); g.appendChild(label);
     n.el = g;
     nodeLayer.appendChild(g);
