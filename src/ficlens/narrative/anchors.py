@@ -80,3 +80,9 @@ class QuotationIndex:
             return None
         start, end, quotation = self._spans[chapter][i]
         return quotation if start <= offset < end else None
+
+    def any_within(self, chapter: int, start: int, end: int) -> bool:
+        """True when some quoted stretch starts inside [start, end)."""
+        starts = self._starts.get(chapter, [])
+        i = bisect.bisect_left(starts, start)
+        return i < len(starts) and starts[i] < end

@@ -9,7 +9,10 @@ For the head token of each mention:
 - actions: the verb lemma when the mention is its subject (`nsubj`) or the agent
   of a passive ("by Tamsin": `pobj` of `agent`), plus verbs coordinated with it
   that have no subject of their own ("climbed down and pushed": climb, push).
-  A linking verb with a complement is a description, not an action.
+  A linking verb with a complement is a description, not an action; a speech verb
+  in a paragraph holding a quotation ("Go," she said) is attribution, left to
+  `dialogue`, where the lines themselves are counted; a negated verb is kept as
+  such ("could not tie": "not tie").
 - acted_on: the verb lemma when the mention is its object (`dobj`, `dative`) or
   the subject of a passive (`nsubjpass`).
 - descriptions: adjectives on the name ("poor Owain"), common-noun appositions
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..characters.layer import CharacterLayer
+from ..dialogue.speakers import SPEECH_VERBS
 from ..model import Mention, Quotation, Span
 from .anchors import ParseIndex, QuotationIndex
 
@@ -85,7 +89,9 @@ def build_profiles(people: CharacterLayer, quotations: Sequence[Quotation], pars
             continue
         token = index.token_of(mention)
         if token is not None:
-            _read_token(token, tallies[mention.character])
+            para_offset, doc = index.doc_at(mention.chapter, mention.start)
+            has_dialogue = quotes.any_within(mention.chapter, para_offset, para_offset + len(doc.text))
+            _read_token(token, tallies[mention.character], has_dialogue)
 
     spoken = [q for q in quotations if q.speaker in tallies]
     first, last = _appearances(people.mentions, spoken)
@@ -101,8 +107,9 @@ def build_profiles(people: CharacterLayer, quotations: Sequence[Quotation], pars
     ]
 
 
-def _read_token(token, tally: _Tally) -> None:
-    """Add what the parse says around one mention's head token to `tally`."""
+def _read_token(token, tally: _Tally, has_dialogue: bool) -> None:
+    """Add what the parse says around one mention's head token to `tally`
+    (`has_dialogue`: its paragraph holds a quotation)."""
     dep, head = token.dep_, token.head
     if dep == "nsubj":
         complements = [c for c in head.children if c.dep_ in COMPLEMENT_DEPS] if head.lemma_ in LINKING_VERBS else []
@@ -110,11 +117,14 @@ def _read_token(token, tally: _Tally) -> None:
             for complement in complements:
                 tally.descriptions.update(_described(complement))
         elif head.pos_ == "VERB":
-            tally.actions.update(_verb_and_bare_conjuncts(head))
+            actions = _verb_and_bare_conjuncts(head)
+            if has_dialogue:
+                actions = [a for a in actions if a not in SPEECH_VERBS]
+            tally.actions.update(actions)
     elif dep == "pobj" and head.dep_ == "agent" and head.head.pos_ == "VERB":
-        tally.actions[head.head.lemma_.lower()] += 1
+        tally.actions[_verb(head.head)] += 1
     elif dep == "nsubjpass" or (dep in OBJECT_DEPS and head.pos_ == "VERB"):
-        tally.acted_on[head.lemma_.lower()] += 1
+        tally.acted_on[_verb(head)] += 1
     elif dep == "poss" and head.pos_ in ("NOUN", "PROPN"):
         tally.possessions[head.lemma_.lower()] += 1
     for child in token.children:
@@ -124,12 +134,18 @@ def _read_token(token, tally: _Tally) -> None:
             tally.descriptions[_phrase(child)] += 1
 
 
+def _verb(verb) -> str:
+    """The verb's lemma, "not " before it when negated ("did not look": "not look")."""
+    lemma = verb.lemma_.lower()
+    return f"not {lemma}" if any(c.dep_ == "neg" for c in verb.children) else lemma
+
+
 def _verb_and_bare_conjuncts(verb) -> list[str]:
     """The verb and the verbs coordinated with it that have no subject of their own."""
-    lemmas = [verb.lemma_.lower()]
+    lemmas = [_verb(verb)]
     for conjunct in verb.conjuncts:
         if conjunct.pos_ == "VERB" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in conjunct.children):
-            lemmas.append(conjunct.lemma_.lower())
+            lemmas.append(_verb(conjunct))
     return lemmas
 
 
