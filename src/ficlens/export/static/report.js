@@ -75,8 +75,15 @@
   }
   window.addEventListener("hashchange", openTarget);
   openTarget();
+  // print every profile and note, then give the reader back the page as it was
+  var openedForPrint = [];
   window.addEventListener("beforeprint", function () {
-    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+    openedForPrint = Array.prototype.filter.call(document.querySelectorAll("details"), function (d) { return !d.open; });
+    openedForPrint.forEach(function (d) { d.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    openedForPrint.forEach(function (d) { d.open = false; });
+    openedForPrint = [];
   });
 
   // -- network graph ----------------------------------------------------------------
