@@ -12,7 +12,6 @@ own browser download is never used.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
