@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .schema import DATA_TABLES
-from .store import CorpusDBError, _first_line, connect
+from .store import CorpusDBError, error_line, connect
 
 
 @dataclass
@@ -31,7 +31,7 @@ def run_query(db: str | os.PathLike, sql: str) -> QueryResult:
             return QueryResult([], [])
         return QueryResult([d[0] for d in cursor.description], cursor.fetchall())
     except duckdb.Error as exc:
-        raise CorpusDBError(f"query failed: {_first_line(exc)}", db) from exc
+        raise CorpusDBError(f"query failed: {error_line(exc)}", db) from exc
     finally:
         con.close()
 
@@ -55,7 +55,7 @@ def export_parquet(db: str | os.PathLike, directory: str | os.PathLike) -> list[
             con.execute(f"COPY (SELECT * FROM {table}) TO '{literal}' (FORMAT PARQUET)")
             written.append(target)
     except duckdb.Error as exc:
-        raise CorpusDBError(f"export failed: {_first_line(exc)}", db) from exc
+        raise CorpusDBError(f"export failed: {error_line(exc)}", db) from exc
     finally:
         con.close()
     return written

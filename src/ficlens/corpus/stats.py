@@ -18,7 +18,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from .store import CorpusDBError, _first_line, connect
+from .store import CorpusDBError, error_line, connect
 
 # Tag types whose pairs are counted for co-occurrence: the descriptive tags, not
 # the fixed AO3 choices (rating, warnings, categories), which every work has.
@@ -135,7 +135,7 @@ def corpus_stats(db: str | os.PathLike, top: int = 20, names: list[str] | None =
             cursor = con.execute(sql.replace("$top", str(int(top))))
             tables.append(StatTable(name, title, [d[0] for d in cursor.description], cursor.fetchall(), chart))
     except duckdb.Error as exc:
-        raise CorpusDBError(f"statistics query failed: {_first_line(exc)}", db) from exc
+        raise CorpusDBError(f"statistics query failed: {error_line(exc)}", db) from exc
     finally:
         con.close()
     return tables

@@ -32,7 +32,7 @@ def connect(path: str | os.PathLike, read_only: bool = False):
     try:
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
-        raise CorpusDBError(f"cannot open the database: {_first_line(exc)}", path) from exc
+        raise CorpusDBError(f"cannot open the database: {error_line(exc)}", path) from exc
     try:
         if read_only:
             _check_version(con, path)
@@ -44,7 +44,8 @@ def connect(path: str | os.PathLike, read_only: bool = False):
     return con
 
 
-def _first_line(exc: Exception) -> str:
+def error_line(exc: Exception) -> str:
+    """The first line of a DuckDB error, for a one-line message."""
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
@@ -67,7 +68,7 @@ def _create(con, path: Path) -> None:
                     [SCHEMA_VERSION, __version__, dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)])
         con.commit()
     except duckdb.Error as exc:
-        raise CorpusDBError(f"cannot create the corpus tables: {_first_line(exc)}", path) from exc
+        raise CorpusDBError(f"cannot create the corpus tables: {error_line(exc)}", path) from exc
 
 
 def _check_version(con, path: Path) -> None:
