@@ -57,6 +57,7 @@ class BuildSummary:
     ignored: list[str] = field(default_factory=list)  # files of no work format
     words: int = 0  # words of the works stored in this run
     seconds: float = 0.0
+    worker_cpu: float = 0.0  # CPU seconds the workers spent on the works stored (benchmarks)
     failures: list[Failure] = field(default_factory=list)  # this run's and earlier runs' for these sources
 
     @property
@@ -177,6 +178,7 @@ class _Batch:
         self.writer.store_works([(r.work_id, r.rows) for r in self.results])
         for r in self.results:
             self.summary.words += r.words
+            self.summary.worker_cpu += r.cpu
             _count(self.summary, self.progress, r.path, "stored", words=r.words)
         self.results = []
 
