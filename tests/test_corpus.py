@@ -463,7 +463,7 @@ def test_a_dask_cluster_builds_the_same_database(source, reference, tmp_path):
     db = tmp_path / "dask.duckdb"
     started = time.monotonic()
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
+                      dashboard_address="127.0.0.1:0") as cluster:  # loopback only, any free port
         summary = build_corpus([source], db, BuildOptions(scheduler=cluster.scheduler_address))
     assert (summary.stored, summary.failed, summary.skipped) == (STORED, 1, 1)
     assert contents(db) == reference
