@@ -300,7 +300,9 @@ class _Clusterer:
                               if _is_diminutive_of(word, c) and _nickname_ok(info, c)]
                 if len(givens) == 1 and not others and _compatible(info, self.clusters[givens[0]]):
                     self.join(key, givens[0])
-        for key in order:  # 5. title + one word
+        # 5. title + one word: forms of address ("Miss Crane") before ranks and
+        # professions ("Dr. Crane"), which may then tell who is who by them
+        for key in sorted(order, key=lambda k: forms[k].form.title not in ADDRESS_CLASS):
             info = forms[key]
             if info.form.title and info.form.single and not self.placed(key):
                 candidates, slot = self.titled_candidates(info)
@@ -351,6 +353,11 @@ class _Clusterer:
                 # "Miss Crane" among Nora Crane and a "Dr. Crane" of unknown gender.
                 confirmed = [ci for ci in fitting if clusters[ci].gender == want]
                 fitting = confirmed if len(confirmed) == 1 else fitting
+            elif len(fitting) > 1 and form.title not in ADDRESS_CLASS:
+                # A rank or profession ("Dr. Crane") among Elias Crane and "Miss Crane":
+                # whoever is already addressed as Miss/Mrs./Mr. is not the doctor.
+                unaddressed = [ci for ci in fitting if not any(t in ADDRESS_CLASS for t in clusters[ci].titles)]
+                fitting = unaddressed if len(unaddressed) == 1 else fitting
             if len(fitting) != 1:
                 continue
             chosen = clusters[fitting[0]]
