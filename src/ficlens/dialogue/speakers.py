@@ -16,12 +16,22 @@ The evidence is combined in a fixed order of trust, each step explainable
 
 Vocatives ("Harry, come here.") name the addressee and rule that character out
 as the speaker.
+
+5. ranker     – the rules' answer is then one piece of evidence among others: a
+               learned ranker (`ranker.py`, trained on PDNC DEV) scores each
+               quotation's candidate speakers (cue characters, the conversation's
+               speakers and addressees before and after, characters recently in
+               the narration) and the best one speaks. `kind` and `cue` still say
+               which evidence supports the chosen speaker; `confidence` is the
+               ranker's probability.
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
@@ -46,6 +56,8 @@ SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # How much each kind of evidence is trusted (also the reported confidence).
 CONFIDENCE = {"explicit": 0.93, "description": 0.75, "anaphoric": 0.7, "narrator": 0.9,
               "beat": 0.6, "alternation": 0.5, "fallback": 0.3}
+
+RECENT_WINDOW = 2500  # characters of narration before a quotation the ranker looks back over
 
 _VOCATIVE_END = re.compile(r",\s*((?:[A-Z][\w'’.-]*\s?){1,4})[.!?]*\s*$")
 _VOCATIVE_START = re.compile(r"^\s*(?:(?:Oh|O|Ah|Well|Yes|No|Dear|My dear)[,!]?\s+)?((?:[A-Z][\w'’.-]*\s?){1,4}),")
@@ -116,34 +128,112 @@ class Cue:
     addressee: str | None = None  # "said she to Charlotte"
 
 
-def attribute_speakers(work: Work, parses: Sequence[Any], quotations: Sequence[Quotation], characters: Any) -> list[Quotation]:
-    """Return `quotations` with speaker, addressees, kind, confidence and cue filled."""
+@dataclass(frozen=True)
+class _Context:
+    """What the rules saw when deciding one quotation: the ranker's raw material."""
+
+    history: tuple[Turn, ...]  # the conversation before this paragraph
+    cues: tuple[Cue, ...]  # every cue of the paragraph
+    cue: Cue | None  # the nearest one, which the rules used
+    named: tuple[str, ...]  # addressees the text names (vocatives, "said she to X")
+    how: str  # the rules' evidence: a CONFIDENCE key
+    speaker: str | None  # the rules' answer before re-reading turns between anchors
+    paragraph: int
+    turn: tuple[int, int, int]  # (chapter, conversation, turn): a turn is a paragraph of dialogue
+
+
+def attribute_speakers(work: Work, parses: Sequence[Any], quotations: Sequence[Quotation], characters: Any,
+                       ranker: Any = "default") -> list[Quotation]:
+    """Return `quotations` with speaker, addressees, kind, confidence and cue filled.
+
+    The rules above propose; the learned ranker (`ficlens.dialogue.ranker`, trained
+    on PDNC DEV) then re-ranks each quotation's candidate speakers with the rules'
+    choice as one of its features. `ranker=None` gives the rules alone."""
+    if ranker == "default":
+        from .ranker import default_ranker
+
+        ranker = default_ranker()
+    tables = candidate_tables(work, parses, quotations, characters)
+    if ranker is None:
+        return tables.rule_quotes
+    return ranker.choose(tables)
+
+
+@dataclass
+class CandidateTables:
+    """Per quotation (in the rules' output order): the rules' answer, the candidate
+    speakers and their text features (`ranker.STATIC_FEATURES` order), the kind of
+    cue (`ranker.CONDITIONS`), and its turn; plus what the turn-sequence features
+    need (`ranker.sequence_rows`). What the ranker scores and training reads."""
+
+    rule_quotes: list[Quotation]
+    candidates: list[list[str]]
+    static: list[Any]  # (candidates x STATIC_FEATURES) arrays
+    conditions: list[str]
+    turns: list[tuple[int, int, int]]  # (chapter, conversation, turn)
+    vocatives: dict[tuple[int, int, int], tuple[str, ...]]  # names each turn addresses
+    gender: dict[str, str]
+    attributors: list[Any] | None  # per quotation, its chapter attributor (for addressees)
+
+
+def candidate_tables(work: Work, parses: Sequence[Any], quotations: Sequence[Quotation],
+                     characters: Any) -> CandidateTables:
+    """Run the rules (two passes, see below) and build the candidate tables."""
     by_chapter: dict[int, list[Quotation]] = {}
     for q in quotations:
         by_chapter.setdefault(q.chapter, []).append(q)
     parse_of = {p.chapter.index: p for p in parses}
 
-    def one_pass(speaking: frozenset[str] | None) -> list[Quotation]:
+    def one_pass(speaking: Counter | None) -> tuple[list[Quotation], list]:
         out: list[Quotation] = []
+        attributors = []
         for chapter in work.chapters:
             qs = by_chapter.get(chapter.index)
             if qs:
-                out.extend(_ChapterAttributor(chapter, parse_of.get(chapter.index), qs, characters, speaking).run())
-        return out
+                attributor = _ChapterAttributor(chapter, parse_of.get(chapter.index), qs, characters, speaking)
+                out.extend(attributor.run())
+                attributors.append(attributor)
+        return out, attributors
 
-    first = one_pass(None)
+    first, attributors = one_pass(None)
     # Characters who are explicitly said to speak somewhere in the work are the only
     # ones turn-taking falls back on: a dog or a name in passing never gets a line
     # from a guess. Costs a second, cheap pass (the spaCy parses are reused).
-    speaking = frozenset(q.speaker for q in first if q.kind == "explicit" and q.speaker)
-    return one_pass(speaking) if speaking else first
+    speaking = Counter(q.speaker for q in first if q.kind == "explicit" and q.speaker)
+    if speaking:
+        first, attributors = one_pass(speaking)
+    from .ranker import condition
+
+    tables = CandidateTables(first, [], [], [], [], {}, {c.id: c.gender for c in characters.characters}, [])
+    by_start = {}
+    for attributor in attributors:
+        for q in attributor.result:
+            by_start[(q.chapter, q.spans[0][0])] = attributor
+        for conversation, turns in enumerate(attributor.vocatives_of):
+            for turn, vocatives in enumerate(turns):
+                tables.vocatives[(attributor.chapter.index, conversation, turn)] = vocatives
+    for q in first:
+        attributor = by_start[(q.chapter, q.spans[0][0])]
+        ctx = attributor.context[q.spans[0][0]]
+        ids, rows = attributor.candidate_features(q)
+        tables.candidates.append(ids)
+        tables.static.append(rows)
+        tables.conditions.append(condition(ctx.cue, len(ctx.history)))
+        tables.turns.append(ctx.turn)
+        tables.attributors.append(attributor)
+    return tables
 
 
 class _ChapterAttributor:
     def __init__(self, chapter: Chapter, parse: Any, quotations: list[Quotation], characters: Any,
-                 speaking: frozenset[str] | None = None):
+                 speaking: Counter | None = None):
         self.chapter = chapter
-        self.speaking = speaking
+        self.speaking = speaking  # explicit lines per character in the first pass
+        self.context: dict[int, _Context] = {}  # by quotation start
+        self.result: list[Quotation] = []
+        self.vocatives_of: list[list[tuple[str, ...]]] = []
+        self.turn_speakers: dict[tuple[int, int], str] = {}
+        self.prominence = {c.id: c.mentions for c in characters.characters}
         self.quotations = sorted(quotations, key=lambda q: q.spans[0][0])
         self.layer = characters
         self.docs = list(parse.docs) if parse is not None else []
@@ -214,7 +304,8 @@ class _ChapterAttributor:
             cues = self._cues(para, quotes)
             if not any(c.how != "beat" for c in cues):
                 cues = self._lead_in_cues(pi, by_para) or cues
-            attributed, vocatives = self._decide(quotes, cues, history)
+            turn = (self.chapter.index, len(conversations) - 1, len(conversations[-1]))
+            attributed, vocatives = self._decide(quotes, cues, history, pi, turn)
             speakers = [q.speaker for q in attributed if q.speaker]
             history.append(Turn(speakers[-1] if speakers else None, vocatives))
             conversations[-1].append(attributed)
@@ -223,6 +314,12 @@ class _ChapterAttributor:
         result: list[Quotation] = []
         for turns, vocatives in zip(conversations, vocatives_of):
             result.extend(q for turn in _alternate_between_anchors(turns, vocatives) for q in turn)
+        self.result = result
+        self.vocatives_of = vocatives_of
+        self.turn_speakers = {}  # (conversation, turn) -> the speaker of its last quotation
+        for q in result:
+            if q.speaker:
+                self.turn_speakers[self.context[q.spans[0][0]].turn[1:]] = q.speaker
         return result
 
     def _pattern_cues(self, para, quotes: list[Quotation]) -> list[Cue]:
@@ -310,8 +407,13 @@ class _ChapterAttributor:
         if not cues:
             # an action beat: the first character acting as a clause subject
             for tok, pos in narration:
-                if tok.dep_ in SUBJECT_DEPS and tok.head.pos_ in ("VERB", "AUX") and tok.lower_ in ("he", "she", "i") or (
-                        tok.dep_ in SUBJECT_DEPS and tok.pos_ == "PROPN"):
+                if tok.dep_ not in SUBJECT_DEPS:
+                    continue
+                # a name: tagged PROPN, or a name mention of the characters layer
+                # (spaCy tags an unfamiliar "Rosalind" NOUN)
+                named = tok.pos_ == "PROPN" or (
+                    tok.is_title and (m := self._mention_at(pos, pos + len(tok.text))) is not None and m.kind == "name")
+                if named or (tok.head.pos_ in ("VERB", "AUX") and tok.lower_ in ("he", "she", "i")):
                     cue = self._cue_for_subject(tok, pos, speech=False)
                     if cue and (cue.character or cue.gender):
                         cues.append(cue)
@@ -361,8 +463,8 @@ class _ChapterAttributor:
     def _doc_offset(self, doc) -> int:
         return self.offset_of_doc.get(id(doc), 0)
 
-    def _decide(self, quotes: list[Quotation], cues: list[Cue], history: list[Turn]
-                ) -> tuple[list[Quotation], tuple[str, ...]]:
+    def _decide(self, quotes: list[Quotation], cues: list[Cue], history: list[Turn], paragraph: int,
+                turn: tuple[int, int, int]) -> tuple[list[Quotation], tuple[str, ...]]:
         """The attributed quotations of one paragraph, and the addressees its text
         names (vocatives, "said she to Charlotte") as opposed to ones guessed."""
         out = []
@@ -393,6 +495,8 @@ class _ChapterAttributor:
             else:
                 kind = "anaphoric"
             named.extend(addressees)
+            self.context[q.spans[0][0]] = _Context(tuple(history), tuple(cues), cue, tuple(addressees), how,
+                                                  speaker, paragraph, turn)
             if not addressees:
                 addressees = self._default_addressees(speaker, history)
             out.append(
@@ -406,6 +510,60 @@ class _ChapterAttributor:
                 )
             )
         return out, tuple(named)
+
+    # -- the ranker's view of one quotation --------------------------------------------
+    def _narration_characters(self, start: int, end: int) -> list[str]:
+        """Characters mentioned in narration within [start, end), in order."""
+        lo = bisect.bisect_left(self.narration_starts, start)
+        hi = bisect.bisect_left(self.narration_starts, end)
+        return [m.character for m in self.narration_mentions[lo:hi] if m.character]
+
+    def candidate_features(self, q: Quotation) -> tuple[list[str], Any]:
+        """The candidate speakers of `q` (the rules' answer, cue characters, the
+        conversation's speakers and addressees before and after, characters recently
+        in the narration) and their text-feature rows (`ranker.STATIC_FEATURES`)."""
+        from .ranker import static_rows
+
+        ctx = self.context[q.spans[0][0]]
+        start = q.spans[0][0]
+        paragraphs = self.chapter.paragraphs
+        para = paragraphs[ctx.paragraph]
+        recent: list[str] = []  # distinct characters in the narration before, nearest first
+        i = bisect.bisect_left(self.narration_starts, start) - 1
+        while i >= 0 and len(recent) < 6 and self.narration_mentions[i].start >= start - RECENT_WINDOW:
+            who = self.narration_mentions[i].character
+            if who and who not in recent:
+                recent.append(who)
+            i -= 1
+        before = set(self._narration_characters(para.start, start))
+        after = set(self._narration_characters(start, para.end))
+        previous = set()
+        if ctx.paragraph > 0:
+            prev = paragraphs[ctx.paragraph - 1]
+            previous = set(self._narration_characters(prev.start, prev.end))
+        named_ago: dict[str, int] = {}
+        for ago, turn in enumerate(reversed(ctx.history), 1):
+            for who in turn.vocatives:
+                named_ago.setdefault(who, ago)
+        _chapter, conversation, turn = ctx.turn
+        later = self.vocatives_of[conversation][turn + 1 : turn + 2]
+        named_next = set(later[0]) if later else set()
+        in_quote = {m.character for m in self.layer.mentions_in(self.chapter.index, start, q.spans[-1][1])
+                    if m.kind == "name" and m.character}
+        cue_characters = [c.character for c in ctx.cues if c.character]
+        spoke = [t.speaker for t in reversed(ctx.history)]
+        spoke_after = [self.turn_speakers.get((conversation, turn + k)) for k in (1, 2)]
+        candidates: list[str] = []
+        for who in (q.speaker, ctx.speaker, *cue_characters, *spoke, *spoke_after, *named_ago, *named_next,
+                    *recent, *sorted(before), *sorted(after), *sorted(previous), self.narrator):
+            if who and who not in candidates:
+                candidates.append(who)
+        facts = dict(
+            rule=q.speaker, rule_before_rereading=ctx.speaker, cue=ctx.cue, cue_characters=cue_characters,
+            named_ago=named_ago, named_here=ctx.named, named_next=named_next, recent=recent,
+            before=before, after=after, previous=previous, in_quote=in_quote,
+        )
+        return candidates, static_rows(candidates, facts, self)
 
     def _participants(self, history: list[Turn]) -> list[str]:
         """Who is in the conversation, most recent first: speakers and people named."""

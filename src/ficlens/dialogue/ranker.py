@@ -1,0 +1,263 @@
+"""A learned ranker over candidate speakers, on top of the rules in `speakers`.
+
+For each quotation the rules propose an answer; `speakers.candidate_tables` lists
+the other plausible speakers (cue characters, the conversation's speakers and
+addressees, characters recently in the narration) and describes each candidate
+with the features below. A linear model scores the candidates and the highest
+score wins (a conditional logit: softmax over one quotation's candidates).
+
+Every feature is a plain fact about a candidate ("spoke two turns ago", "matches
+the gender of 'she said'", "named by a vocative inside this quotation"), and each
+is also crossed with the kind of cue the paragraph has (a named speech verb, a
+pronoun, an action beat, none, none at the start of a conversation), so the model
+can learn, e.g., that recency matters when there is no cue and hardly at all
+after "said Jane".
+
+The weights are trained on the PDNC DEV novels by `bench/train_speaker_ranker.py`
+(leave-one-novel-out cross-validation decides whether the ranker ships at all;
+see BENCHMARKS.md) and shipped as `ficlens/models/speaker_ranker.json`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..model import Quotation, Span
+
+MODEL_FILE = "speaker_ranker.json"
+
+# Facts from the text about one candidate, each 0/1 unless said otherwise.
+STATIC_FEATURES = (
+    "rule",                   # the rules' final answer
+    "rule_before_rereading",  # the rules' answer before turns were re-read between anchors
+    "cue",                    # the character of the nearest cue
+    "cue_other",              # the character of another cue in the paragraph
+    "gender_match",           # the cue is a pronoun/description of this candidate's gender
+    "gender_clash",           # ... of the other gender
+    "gender_unknown",         # the candidate's gender is not known
+    "named_here",             # named as addressee in this quotation (vocative, "said she to X")
+    "named_prev_1", "named_prev_2_plus",  # named as addressee that many turns before
+    "named_next_1",           # named as addressee by the next turn (so probably speaking now)
+    "recent_0", "recent_1", "recent_2", "recent_3_plus",  # rank among characters last mentioned in narration
+    "before",                 # mentioned in this paragraph's narration before the quotation
+    "after",                  # ... after its start
+    "previous",               # mentioned in the previous paragraph's narration
+    "in_quote",               # named inside the quotation (usually someone talked about)
+    "narrator",               # the first-person narrator
+    "prominence",             # log mentions, scaled to the work's most mentioned character
+    "speaking",               # log explicit lines in the rules' first pass, scaled likewise
+)
+# Facts about the conversation's turns, given who is thought to speak each turn:
+# the rules' answers at first, then the previous stage's.
+SEQUENCE_FEATURES = (
+    "prev_1", "prev_2", "prev_3", "prev_4_plus",  # last spoke that many turns before
+    "next_1", "next_2", "next_3_plus",            # next speaks that many turns after
+    "sandwiched",             # speaks both the turn before and the turn after
+    "expected",               # addressed by the last turn's speaker, or spoke two turns ago (not last)
+    "same_gender_as_prev",    # same known gender as the last turn's speaker, not that speaker
+    "turns_spoken",           # turns spoken in the LOOK turns around, scaled to 0..1
+)
+BASE_FEATURES = STATIC_FEATURES + SEQUENCE_FEATURES
+CONDITIONS = ("named", "pronoun", "beat", "none", "none_first")
+FEATURES = BASE_FEATURES + tuple(f"{f}&{c}" for c in CONDITIONS for f in BASE_FEATURES)
+_STATIC_INDEX = {name: i for i, name in enumerate(STATIC_FEATURES)}
+_SEQUENCE_INDEX = {name: i for i, name in enumerate(SEQUENCE_FEATURES)}
+LOOK = 10  # turns looked back/ahead for the sequence features
+
+
+def condition(cue: Any, history_length: int) -> str:
+    """The kind of evidence the paragraph gives: which crossed features fire."""
+    if cue is None:
+        return "none" if history_length else "none_first"
+    if cue.gender is not None:
+        return "pronoun"
+    if cue.how == "beat":
+        return "beat"
+    return "named"
+
+
+def static_rows(candidates: Sequence[str], facts: dict, attributor: Any) -> np.ndarray:
+    """The (candidates x STATIC_FEATURES) matrix for one quotation; `facts` is
+    gathered by `speakers._ChapterAttributor.candidate_features`."""
+    rows = np.zeros((len(candidates), len(STATIC_FEATURES)), dtype=np.float32)
+    cue = facts["cue"]
+    cue_gender = cue.gender if cue is not None else None
+    gender = attributor.gender
+    top_mentions = math.log1p(max(attributor.prominence.values(), default=0)) or 1.0
+    speaking = attributor.speaking or {}
+    top_speaking = math.log1p(max(speaking.values(), default=0)) or 1.0
+    recent = facts["recent"]
+    for r, who in enumerate(candidates):
+        g = gender.get(who, "unknown")
+        values = {
+            "rule": who == facts["rule"],
+            "rule_before_rereading": who == facts["rule_before_rereading"],
+            "cue": cue is not None and who == cue.character,
+            "cue_other": who in facts["cue_characters"] and (cue is None or who != cue.character),
+            "gender_match": cue_gender is not None and g == cue_gender,
+            "gender_clash": cue_gender is not None and g not in (cue_gender, "unknown"),
+            "gender_unknown": g == "unknown",
+            "named_here": who in facts["named_here"],
+            "named_next_1": who in facts["named_next"],
+            "before": who in facts["before"],
+            "after": who in facts["after"],
+            "previous": who in facts["previous"],
+            "in_quote": who in facts["in_quote"],
+            "narrator": who == attributor.narrator,
+            "prominence": math.log1p(attributor.prominence.get(who, 0)) / top_mentions,
+            "speaking": math.log1p(speaking.get(who, 0)) / top_speaking,
+        }
+        ago = facts["named_ago"].get(who)
+        if ago is not None:
+            values["named_prev_1" if ago == 1 else "named_prev_2_plus"] = True
+        if who in recent:
+            rank = recent.index(who)
+            values["recent_3_plus" if rank >= 3 else f"recent_{rank}"] = True
+        for name, value in values.items():
+            if value:
+                rows[r, _STATIC_INDEX[name]] = float(value)
+    return rows
+
+
+def sequence_rows(candidates: Sequence[str], turn: tuple[int, int, int], speaker_of: dict,
+                  vocatives: dict, gender: dict) -> np.ndarray:
+    """The (candidates x SEQUENCE_FEATURES) matrix for one quotation of `turn`,
+    given `speaker_of[turn]` for the conversation's turns."""
+    rows = np.zeros((len(candidates), len(SEQUENCE_FEATURES)), dtype=np.float32)
+    chapter, conversation, t = turn
+    before = [speaker_of.get((chapter, conversation, t - k)) for k in range(1, LOOK + 1) if t - k >= 0]
+    after = [speaker_of.get((chapter, conversation, t + k)) for k in range(1, LOOK + 1)]
+    last = before[0] if before else None
+    last_gender = gender.get(last, "unknown") if last else "unknown"
+    addressed = vocatives.get((chapter, conversation, t - 1), ())
+    for r, who in enumerate(candidates):
+        row = rows[r]
+        if who in before:
+            ago = before.index(who) + 1
+            row[_SEQUENCE_INDEX["prev_4_plus" if ago >= 4 else f"prev_{ago}"]] = 1.0
+        if who in after:
+            ahead = after.index(who) + 1
+            row[_SEQUENCE_INDEX["next_3_plus" if ahead >= 3 else f"next_{ahead}"]] = 1.0
+        if last == who and after and after[0] == who:
+            row[_SEQUENCE_INDEX["sandwiched"]] = 1.0
+        if who != last and (who in addressed or (len(before) >= 2 and before[1] == who)):
+            row[_SEQUENCE_INDEX["expected"]] = 1.0
+        row[_SEQUENCE_INDEX["turns_spoken"]] = min(before.count(who) + after.count(who), 6) / 6
+        g = gender.get(who, "unknown")
+        if who != last and g != "unknown" and g == last_gender:
+            row[_SEQUENCE_INDEX["same_gender_as_prev"]] = 1.0
+    return rows
+
+
+def turn_speakers(tables: Any, speakers: Sequence[str | None]) -> dict:
+    """(chapter, conversation, turn) -> the speaker of the turn's last quotation."""
+    out: dict = {}
+    for turn, speaker in zip(tables.turns, speakers):
+        if speaker:
+            out[turn] = speaker
+    return out
+
+
+def design(tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray]:
+    """All quotations' candidate rows stacked (static + sequence features, each also
+    crossed with the quotation's condition), and each quotation's first row."""
+    blocks, conditions = [], []
+    for candidates, static, cond, turn in zip(tables.candidates, tables.static, tables.conditions, tables.turns):
+        if not candidates:
+            continue
+        sequence = sequence_rows(candidates, turn, speaker_of, tables.vocatives, tables.gender)
+        blocks.append(np.hstack([static, sequence]))
+        conditions.extend([CONDITIONS.index(cond)] * len(candidates))
+    n_base = len(BASE_FEATURES)
+    base = np.vstack(blocks) if blocks else np.zeros((0, n_base), dtype=np.float32)
+    x = np.zeros((len(base), len(FEATURES)), dtype=np.float32)
+    x[:, :n_base] = base
+    columns = n_base * (1 + np.asarray(conditions, dtype=np.int64))[:, None] + np.arange(n_base)
+    x[np.arange(len(base))[:, None], columns] = base
+    sizes = [len(c) for c in tables.candidates if c]
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if sizes else np.zeros(0, np.int64)
+    return x, starts
+
+
+def group_softmax(scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Softmax of `scores` within each quotation's block of rows."""
+    sizes = np.diff(np.append(starts, len(scores)))
+    group = np.repeat(np.arange(len(starts)), sizes)
+    shifted = scores - np.maximum.reduceat(scores, starts)[group]
+    e = np.exp(shifted)
+    return e / np.add.reduceat(e, starts)[group]
+
+
+class Ranker:
+    """Linear scorers over FEATURES, one per stage: each stage's choices become the
+    turn speakers the next stage's sequence features read."""
+
+    def __init__(self, stages: Sequence[Sequence[float]], features: Sequence[str] = FEATURES):
+        if tuple(features) != FEATURES:
+            raise ValueError("speaker ranker model was trained on other features; retrain it")
+        self.stages = [np.asarray(w, dtype=np.float32) for w in stages]
+
+    @classmethod
+    def from_json(cls, text: str) -> "Ranker":
+        data = json.loads(text)
+        return cls(data["stages"], data["features"])
+
+    def decide(self, tables: Any) -> tuple[list[str | None], list[float]]:
+        """Each quotation's chosen speaker and its probability."""
+        speakers: list[str | None] = [q.speaker for q in tables.rule_quotes]
+        confidence = [q.confidence for q in tables.rule_quotes]
+        indexed = [i for i, c in enumerate(tables.candidates) if c]
+        for weights in self.stages:
+            x, starts = design(tables, turn_speakers(tables, speakers))
+            if not len(starts):
+                break
+            p = group_softmax(x @ weights, starts)
+            for i, start, stop in zip(indexed, starts, np.append(starts[1:], len(p))):
+                best = int(p[start:stop].argmax())
+                speakers[i] = tables.candidates[i][best]
+                confidence[i] = float(p[start + best])
+        return speakers, confidence
+
+    def choose(self, tables: Any) -> list[Quotation]:
+        """The rules' quotations with each speaker replaced by the ranker's choice."""
+        speakers, confidence = self.decide(tables)
+        return [
+            _with_speaker(q, speaker, conf, attributor) if tables.candidates[i] else q
+            for i, (q, speaker, conf, attributor) in enumerate(
+                zip(tables.rule_quotes, speakers, confidence, tables.attributors))
+        ]
+
+
+def _with_speaker(q: Quotation, speaker: str, confidence: float, attributor: Any) -> Quotation:
+    """`q` attributed to `speaker`; kind and cue say what licensed it."""
+    confidence = round(confidence, 3)
+    if speaker == q.speaker:
+        return replace(q, confidence=confidence)
+    ctx = attributor.context[q.spans[0][0]]
+    cue = ctx.cue
+    kind, cue_span = "implicit", None
+    if cue is not None and (speaker == cue.character or (
+            cue.gender is not None and attributor.gender.get(speaker) == cue.gender)):
+        kind = "anaphoric" if cue.gender is not None or cue.how in ("anaphoric", "description") else "explicit"
+        cue_span = Span(q.chapter, cue.start, cue.end)
+    addressees = [a for a in ctx.named if a != speaker]  # the text's own; else guess anew
+    if not addressees:
+        addressees = attributor._default_addressees(speaker, list(ctx.history))
+    return replace(q, speaker=speaker, addressees=tuple(addressees), kind=kind, confidence=confidence, cue=cue_span)
+
+
+@lru_cache(maxsize=1)
+def default_ranker() -> Ranker | None:
+    """The shipped model, or None (rules alone) when the package has none."""
+    try:
+        text = resources.files("ficlens.models").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    return Ranker.from_json(text)

@@ -1,0 +1,1 @@
+"""Model files shipped with ficlens (trained by scripts in bench/, see BENCHMARKS.md)."""
