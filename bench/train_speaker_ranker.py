@@ -85,8 +85,10 @@ def collect(root: str, nlp) -> list[NovelData]:
             if setting == "gold":
                 a.gold_characters = [(c.name, sorted(c.aliases)) for c in novel.characters]
             a.parses = cached_parses(folder.name, work, nlp)
-            for name, layer in LAYERS:
-                if name not in ("parse", "speakers"):
+            for name, layer in LAYERS:  # the layers the speakers layer reads
+                if name == "speakers":
+                    break
+                if name != "parse":
                     layer(a)
             tables = candidate_tables(work, a.parses, a.quotations, a.characters)
             tables.attributors = None
