@@ -56,6 +56,10 @@ def test_a_place_is_never_a_character(analysis):
 
 def test_the_example_work_places():
     analysis = run_layers(read_work(EXAMPLE_WORK))
+    # "Saltmarsh", the village ("the new doctor of Saltmarsh", "nobody comes to Saltmarsh"),
+    # never speaks, is spoken to or does anything: a place, not a character.
     assert [(p.name, p.kind, len(p.mentions)) for p in analysis.places] == [
-        ("Harrow Street", "FAC", 2), ("the Gull and Anchor", "FAC", 2), ("London", "GPE", 2),
+        ("Saltmarsh", "GPE", 4), ("Harrow Street", "FAC", 2), ("the Gull and Anchor", "FAC", 2),
+        ("London", "GPE", 2), ("Saltmarsh Halt", "FAC", 1),
     ]
+    assert "Saltmarsh" not in {c.name for c in analysis.characters.characters}

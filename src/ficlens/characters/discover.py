@@ -64,6 +64,10 @@ class WordStats:
 
     lower: Counter = field(default_factory=Counter)
     cap_mid: Counter = field(default_factory=Counter)
+    # capitalised and the subject of a verb, alone or as part of a name that is
+    # ("Margaret" of "Margaret Thorne walked"): something a person does and a
+    # village ("the doctor of Saltmarsh") never does
+    subject: Counter = field(default_factory=Counter)
 
     def properness(self, word: str) -> float:
         """Share of non-initial occurrences that are capitalised (1.0: always)."""
@@ -74,7 +78,7 @@ class WordStats:
         return self.properness(word) < 0.5
 
 
-def word_stats(tables: Iterable[ChapterTokens]) -> WordStats:
+def word_stats(tables: list[ChapterTokens]) -> WordStats:
     stats = WordStats()
     for table in tables:
         for t in table.tokens:
@@ -82,9 +86,23 @@ def word_stats(tables: Iterable[ChapterTokens]) -> WordStats:
                 continue
             if not t.cap:
                 stats.lower[t.lower] += 1
-            elif not t.initial:
+                continue
+            if not t.initial:
                 stats.cap_mid[t.lower] += 1
+    for table in tables:
+        tokens = table.tokens
+        for i, t in enumerate(tokens):
+            if t.cap and t.dep in _SUBJECT_DEPS:
+                stats.subject[t.lower] += 1
+            elif t.cap and t.dep == "compound":
+                # part of a name that is the subject; not of "the Saltmarsh Light"
+                head = tokens[t.head]
+                if head.dep in _SUBJECT_DEPS and head.cap and not (i and tokens[i - 1].lower == "the"):
+                    stats.subject[t.lower] += 1
     return stats
+
+
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 @dataclass(slots=True)
@@ -380,6 +398,8 @@ def _accept(ev: Evidence, evidence: EvidenceTable, stats: WordStats, stems: set[
         return False
     if ev.speech + ev.vocative + ev.titled == 0 and evidence.placelike(word):
         return False  # "Harrow" of "Harrow Street": a place that spaCy once took for a person
+    if ev.speech + ev.vocative + ev.titled == 0 and stats.subject[word] == 0:
+        return False  # never speaks, is spoken to or does anything: "the whole of Saltmarsh"
     return support >= 2 or stats.cap_mid[word] >= 2
 
 
