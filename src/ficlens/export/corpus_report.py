@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .report import _environment, _static  # the single-work report's environment and CSS
+from .report import template_environment, static_text  # the single-work report's environment and CSS
 from .results import _cell
 
 CHART_WIDTH = 420  # px for the longest bar
@@ -70,9 +70,9 @@ def render_corpus_report(tables, title: str = "corpus") -> str:
     sections = [Section(t.name, t.title, list(t.columns), [[_cell(v) for v in row] for row in t.rows], _bars(t),
                         {c for i, c in enumerate(t.columns) if t.rows and all(_is_number(r[i]) for r in t.rows)})
                 for t in tables if t.name != "overview"]
-    template = _environment().get_template("corpus_report.html.j2")
+    template = template_environment().get_template("corpus_report.html.j2")
     return template.render(
         title=title, figures=figures, sections=sections, bar_height=BAR_HEIGHT, chart_width=CHART_WIDTH,
-        css=Markup(_static("report.css")),
+        css=Markup(static_text("report.css")),
         generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
     )

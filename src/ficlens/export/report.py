@@ -463,13 +463,13 @@ def report_context(doc: dict[str, Any]) -> dict[str, Any]:
         "data": script_json({"quotes": quotes, "passages": passages, "names": names,
                              "colours": {v.id: v.colour for v in views if v.colour is not None},
                              "network": graph}),
-        "css": Markup(_static("report.css")),
-        "js": Markup(_static("report.js")),
+        "css": Markup(static_text("report.css")),
+        "js": Markup(static_text("report.js")),
     }
 
 
 @lru_cache(maxsize=4)
-def _static(name: str) -> str:
+def static_text(name: str) -> str:
     """A file from export/static/, checked not to hold a sequence that would close its element."""
     text = resources.files("ficlens.export").joinpath("static", name).read_text("utf-8")
     closer = "</style" if name.endswith(".css") else "</script"
@@ -479,7 +479,7 @@ def _static(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment():
+def template_environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     return Environment(loader=PackageLoader("ficlens.export", "templates"), autoescape=True,
@@ -488,4 +488,4 @@ def _environment():
 
 def render_report(doc: dict[str, Any]) -> str:
     """The report page for an analysed work (the `ficlens analyze` JSON document)."""
-    return _environment().get_template("report.html.j2").render(**report_context(doc))
+    return template_environment().get_template("report.html.j2").render(**report_context(doc))
