@@ -296,3 +296,6 @@ def test_bundled_example_has_no_boat_street_or_common_word_characters():
     # "Miss Crane" is Nora, the only woman among the Cranes ("Dr. Crane" says nothing).
     nora = next(c for c in layer.characters if c.name == "Nora Crane")
     assert "Miss Crane" in nora.aliases
+    # "Elias Crane. Dr. Crane." — the doctor is Elias: Nora is already "Miss Crane".
+    elias = next(c for c in layer.characters if c.name == "Elias Crane")
+    assert "Dr. Crane" in elias.aliases and "Dr. Crane" not in names
