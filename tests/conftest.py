@@ -47,3 +47,25 @@ def example_analysis():
     from ficlens.pipeline import run_layers
 
     return run_layers(read_work(EXAMPLE_WORK))
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Block every way Python code opens a connection or looks up a name; the test
+    fails if anything even tried (even when the caller swallowed the error)."""
+    import socket
+
+    attempts: list[str] = []
+
+    def blocked(name):
+        def refuse(*args, **kwargs):
+            attempts.append(f"{name}{args[1:] if name.startswith('socket.') else args}")
+            raise OSError(f"network access blocked by the test suite ({name})")
+        return refuse
+
+    for method in ("connect", "connect_ex", "sendto", "sendmsg"):
+        monkeypatch.setattr(socket.socket, method, blocked(f"socket.{method}"))
+    for function in ("create_connection", "getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
+        monkeypatch.setattr(socket, function, blocked(function))
+    yield attempts
+    assert not attempts, f"ficlens tried to reach the network: {attempts}"
