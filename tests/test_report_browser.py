@@ -192,3 +192,85 @@ def test_hostile_work_runs_no_script(browser, tmp_path):
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / "report-hostile.png"))
     page.close()
+
+
+# -- XSS payloads in every field a report shows (issue 7) ------------------------------------
+XSS_PAYLOADS = [
+    "<script>window.__pwned='p1'</script>",
+    "<img src=x onerror=\"window.__pwned='p2'\">",
+    "<svg onload=\"window.__pwned='p3'\"></svg>",
+    "\"><script>window.__pwned='p4'</script>",
+    "'><img src=x onerror=window.__pwned='p5'>",
+    "</script><script>window.__pwned='p6'</script>",
+    "<iframe srcdoc=\"<script>parent.__pwned='p7'</script>\"></iframe>",
+    "javascript:window.__pwned='p8'",
+    "<a href=\"javascript:window.__pwned='p9'\">a link</a>",
+    "<details open ontoggle=\"window.__pwned='p10'\">",
+    "<input autofocus onfocus=\"window.__pwned='p11'\">",
+    "<math><mtext><table><mglyph><style><img src=x onerror=\"window.__pwned='p12'\">",
+    "<textarea></textarea><script>window.__pwned='p13'</script>",
+    "<body onload=\"window.__pwned='p14'\">",
+    "<object data=\"data:text/html,<script>parent.__pwned='p15'</script>\"></object>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:window.__pwned='p16'\">",
+    "<base href=\"http://127.0.0.1:9/\"><style>@import 'http://127.0.0.1:9/x.css';</style>",
+    "{{constructor.constructor('window.__pwned=\"p17\"')()}} ${window.__pwned='p18'}",
+    "&lt;script&gt;window.__pwned='p19'&lt;/script&gt; &amp;lt;",
+    "<!-- ]]> --!> <![CDATA[ \u2028 \u2029",
+]
+
+
+def _xss_work():
+    """A work with every payload in every field the report shows: title, authors,
+    each kind of tag, series, summary and notes (work and chapter), chapter titles,
+    narration and dialogue."""
+    from ficlens.model import (
+        PARAGRAPH_SEPARATOR, Author, Chapter, Paragraph, Relationship, SeriesEntry, Source, Work, WorkMeta,
+    )
+
+    joined = " | ".join(XSS_PAYLOADS)
+    paragraphs = []
+    for i, payload in enumerate(XSS_PAYLOADS):
+        paragraphs.append(f"Maggie Thorne looked at the sign. It said {payload} in chalk.")
+        paragraphs.append(f"“Read it again,” said Tom Pellow. “{payload}” Maggie read.")
+    text = PARAGRAPH_SEPARATOR.join(paragraphs)
+    spans, at = [], 0
+    for p in paragraphs:
+        spans.append(Paragraph(at, at + len(p)))
+        at += len(p) + len(PARAGRAPH_SEPARATOR)
+    chapter = Chapter(1, joined, text, tuple(spans), summary=joined, notes=joined, end_notes=joined)
+    meta = WorkMeta(
+        title=joined, authors=tuple(Author(p, p) for p in XSS_PAYLOADS[:5]), rating=XSS_PAYLOADS[0],
+        warnings=tuple(XSS_PAYLOADS), categories=tuple(XSS_PAYLOADS), fandoms=tuple(XSS_PAYLOADS),
+        relationships=(Relationship(f"Maggie Thorne/{XSS_PAYLOADS[1]}", ("Maggie Thorne", XSS_PAYLOADS[1]), "romantic"),),
+        characters=("Maggie Thorne", "Tom Pellow", *XSS_PAYLOADS), freeform=tuple(XSS_PAYLOADS),
+        language=XSS_PAYLOADS[5], series=(SeriesEntry(joined, 1, XSS_PAYLOADS[8]),), collections=tuple(XSS_PAYLOADS),
+        summary=joined, notes=joined, end_notes=joined,
+        source=Source("generated", url="javascript:window.__pwned='url'", path=XSS_PAYLOADS[0]))
+    return Work(meta, (chapter,))
+
+
+def test_xss_payloads_in_every_field_run_nothing(browser, tmp_path):
+    doc = analyze(_xss_work())
+    requests: list[str] = []
+    browser.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:", "about:")) else None)
+    p = Page(browser, _report(doc, tmp_path, "xss.html"))
+    page = p.page
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    for selector in ("[data-q]", "#graph .node", ".chip", "a.name", "a", "summary"):
+        for element in page.locator(selector).all()[:15]:
+            for event in ("mouseover", "mouseenter", "focus", "click"):
+                element.dispatch_event(event)
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.__pwned") is None
+    assert p.dialogs == [] and p.errors == [] and requests == []
+    # nothing the payloads spell became markup ...
+    assert page.locator("iframe, object, embed, base, input, textarea, math, meta[http-equiv], body [onload]").count() == 0
+    assert page.locator("[onerror], [onfocus], [ontoggle], a[href^='javascript:']").count() == 0
+    # ... and every payload is there as text
+    text = page.evaluate("document.body.textContent")
+    for payload in XSS_PAYLOADS:
+        assert payload.replace("\u2028", "").replace("\u2029", "").split(" ")[0] in text, payload
+        if "\u2028" not in payload:
+            assert payload in text, payload
+    assert page.title().startswith(XSS_PAYLOADS[0])
+    page.close()
