@@ -238,6 +238,15 @@ def _zalgo_check(work) -> None:
     assert 30 <= max(map(len, marks)) <= 60
 
 
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\x1b]52;c;ZXZpbA==\x07\x9b31m"
+
+
+def _escapes_check(work) -> None:
+    for text in (work.meta.title, work.meta.authors[0].name, work.chapters[0].title, work.chapters[0].text):
+        assert "\x1b" not in text and "\x07" not in text and "\x9b" not in text, repr(text)
+    assert work.chapters[0].text.startswith("Maggie read the sign: ]0;owned[2J]52;c;ZXZpbA==")
+
+
 def _xxe_html_check(work) -> None:
     assert "&xxe;" in work.chapters[0].text and "root:" not in work.chapters[0].text
 
@@ -275,6 +284,11 @@ CASES: dict[str, Case] = {
         lambda: (ao3_download([_paragraphs(STORY)]).encode("utf-16-le"), "utf16.html"), "binary data", 5, 50),
     "invalid UTF-8 sequences": Case(_invalid_utf8, None, 5, 100, check=_has_story),
     "mixed encodings (UTF-8 with a cp1252 paste)": Case(_mixed_encodings, None, 5, 100, check=_mixed_check),
+    "terminal escape sequences (raw and as &#27;) in text, title and byline": Case(
+        lambda: (ao3_download([f"<p>Maggie read the sign: {ESCAPES} &#27;[5m&#x1b;]0;x&#7;</p>"])
+                 .replace("Keeping the Light", f"Keeping{ESCAPES} the Light")
+                 .replace("Wren Halloway", "Wren&#x1b;[8m Halloway").replace("Chapter 1: Part 1", f"Chapter 1: Part{ESCAPES}")
+                 .encode(), "escapes.html"), None, 5, 50, check=_escapes_check),
     "right-to-left text and bidi controls": Case(
         lambda: (ao3_download([_paragraphs(RTL + STORY)]).encode(), "rtl.html"), None, 30, 400, analyze="model",
         check=_rtl_check),

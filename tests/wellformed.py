@@ -3,6 +3,7 @@ the checks shared by the property tests, the fuzz regressions and the hostile fi
 
 from __future__ import annotations
 
+from ficlens.ingest.decode import CONTROL_RE
 from ficlens.model import PARAGRAPH_SEPARATOR, Work
 
 
@@ -10,6 +11,7 @@ def check_work(work: Work) -> None:
     """Chapters in order; paragraphs are the chapter text split at blank lines, each
     trimmed; styles and scene breaks inside the text; no NUL or CR left in it."""
     assert isinstance(work, Work)
+    assert not CONTROL_RE.search(work.meta.title or "") and not CONTROL_RE.search(work.meta.summary or "")
     indexes = [c.index for c in work.chapters]
     assert indexes == sorted(set(indexes)) and all(i >= 1 for i in indexes), indexes
     for chapter in work.chapters:
@@ -19,7 +21,8 @@ def check_work(work: Work) -> None:
             # trimmed of the whitespace readers collapse (Python's strip() would also take
             # characters such as U+0085 or U+2028, which are text to a reader)
             assert paragraph and paragraph == paragraph.strip(" \t\n") and PARAGRAPH_SEPARATOR not in paragraph
-        assert "\x00" not in text and "\r" not in text
+        assert "\r" not in text and not CONTROL_RE.search(text)  # no NUL, no ESC for a terminal to obey
+        assert not CONTROL_RE.search(chapter.title or "")
         for style in chapter.styles:
             assert 0 <= style.start < style.end <= len(text), style
         starts = {p.start for p in chapter.paragraphs}

@@ -7,13 +7,14 @@ module. Each reader only reads: it never analyses text. HTML readers expose
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 from ..errors import FormatError, InputError
 from ..model import Work
 from . import ao3_fragment, ao3_html, ao3_workpage, fanficfare_html, plaintext
-from .decode import decode_bytes, looks_binary, stream_safe
+from .decode import CONTROL_RE, decode_bytes, drop_controls, looks_binary, stream_safe
 from .html_text import parse_html
 from .xmlsafe import check_nesting
 
@@ -46,7 +47,10 @@ def read_work(path: str | os.PathLike) -> Work:
 
 def read_bytes(data: bytes, path: str | os.PathLike = "<bytes>") -> Work:
     """Read one fan work from its bytes; `path` names it in errors and in `source`."""
-    path = str(path)
+    return _without_controls(_read(data, str(path)))
+
+
+def _read(data: bytes, path: str) -> Work:
     if not data.strip():
         raise FormatError("file is empty", path)
     if data[:4] == b"PK\x03\x04" or path.lower().endswith(".epub"):
@@ -68,6 +72,30 @@ def read_bytes(data: bytes, path: str | os.PathLike = "<bytes>") -> Work:
         )
     markdown = path.lower().endswith((".md", ".markdown"))
     return plaintext.read(stream_safe(text), path, markdown=markdown)
+
+
+def _without_controls(work: Work) -> Work:
+    """The work with control characters gone from every label: metadata, chapter titles,
+    summaries and notes. (Chapter text is cleaned as it is built, before offsets exist;
+    labels come from many places, so they are cleaned here, once, for every reader.)"""
+
+    def clean(value, name: str = ""):
+        if isinstance(value, str):
+            return value if name == "path" else drop_controls(value)
+        if isinstance(value, tuple):
+            return tuple(clean(v) for v in value)
+        if dataclasses.is_dataclass(value):
+            return dataclasses.replace(value, **{f.name: clean(getattr(value, f.name), f.name)
+                                                 for f in dataclasses.fields(value)})
+        return value
+
+    labels = ("title", "summary", "notes", "end_notes")
+    chapters = tuple(
+        dataclasses.replace(c, **{k: clean(getattr(c, k)) for k in labels})
+        if any(getattr(c, k) and CONTROL_RE.search(getattr(c, k)) for k in labels) else c
+        for c in work.chapters
+    )
+    return Work(clean(work.meta), chapters)
 
 
 def _looks_like_html(text: str, path: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..model import PARAGRAPH_SEPARATOR, Chapter, Paragraph, SceneBreak, StyleSpan
-from .decode import nfc
+from .decode import drop_controls, nfc
 
 # Collapsible whitespace: HTML space characters plus NBSP (AO3 pads with &nbsp;) and
 # zero-width characters some editors leave behind.
@@ -68,7 +68,7 @@ class ChapterBuilder:
         # would leave as they are; every other _SPACE_RE character is non-printable.
         # The regex scan costs ~20x more than these checks (AO3 HTML throughput).
         if "  " in text or not text.isprintable():
-            text = _SPACE_RE.sub(" ", text)
+            text = _SPACE_RE.sub(" ", drop_controls(text))  # markup can spell ESC as &#27;
         text = nfc(text)  # after the HTML parser: markup can spell marks as &#x301;
         if self._last_char in ("", " ", "\n") and text.startswith(" "):
             text = text[1:]
@@ -102,7 +102,7 @@ class ChapterBuilder:
             # The common case, a whole paragraph in one text node: the general path's
             # steps (collapse, NFC, trim, marker check, commit) without a call each.
             if "  " in text or not text.isprintable():
-                text = _SPACE_RE.sub(" ", text)
+                text = _SPACE_RE.sub(" ", drop_controls(text))
             text = nfc(text).strip(" ")
             if text.strip():
                 if is_scene_break_marker(text):

@@ -3,7 +3,8 @@
 Fan works come from Word, old Windows editors and web pages; cp1252 is what
 "not UTF-8" almost always means for them. A file pasted together from both (UTF-8
 with a few stray cp1252 bytes) reads each part in its own encoding. NUL bytes are
-dropped (they carry no text and break parsers). `stream_safe` keeps runs of
+dropped (they carry no text and break parsers), so are other control characters
+(`drop_controls`: a terminal would obey them). `stream_safe` keeps runs of
 combining marks short enough to normalise; it runs where text is normalised (`nfc`,
 used by the chapter builder after HTML entities are resolved) and on plain text
 before reading.
@@ -56,7 +57,23 @@ codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
 
 
 def _clean(text: str) -> str:
-    return text.replace("\x00", "") if "\x00" in text else text
+    return drop_controls(text)
+
+
+# C0 controls other than tab and line breaks, DEL, and C1 controls. They carry no text,
+# and printed to a terminal (`ficlens text`, `info`) ESC and CSI sequences would clear
+# the screen, retitle the window or write the clipboard. A C1 character in Unicode text
+# is a cp1252 byte decoded twice, so it becomes what cp1252 meant (U+0092 -> ’).
+CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROLS = {c: None for c in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F]}
+_CONTROLS.update({c: bytes([c]).decode("cp1252") for c in range(0x80, 0xA0) if c not in _CP1252_UNDEFINED})
+_CONTROLS.update({c: None for c in _CP1252_UNDEFINED})
+
+
+def drop_controls(text: str) -> str:
+    """`text` without control characters (C1 ones read as cp1252); tab, line feed,
+    carriage return, form feed and vertical tab stay (whitespace, collapsed later)."""
+    return text.translate(_CONTROLS) if CONTROL_RE.search(text) else text
 
 
 # Unicode's Stream-Safe Text Format (UAX #15): at most 30 combining marks in a row,
