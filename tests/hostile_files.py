@@ -10,6 +10,7 @@ resident memory (Linux: VmHWM, reset through /proc/self/clear_refs before the re
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import stat
@@ -339,11 +340,14 @@ class Result:
     problem: str | None = None  # a failed check of the Work or document
 
 
-def run_case(name: str) -> Result:
-    """Build case `name`, then read it (and analyse it) measuring time and memory."""
+def run_case(name: str, pipeline: str | None = None) -> Result:
+    """Build case `name`, then read it (and analyse it) measuring time and memory.
+    `pipeline` ("model" or "tokenizer") overrides the case's choice for analysed cases."""
     from ficlens import FiclensError, analyze, read_bytes
 
     case = CASES[name]
+    if pipeline and case.analyze:
+        case = dataclasses.replace(case, analyze=pipeline)
     data, filename = case.build()
     nlp = None
     if case.analyze:

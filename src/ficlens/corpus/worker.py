@@ -87,11 +87,22 @@ class time_limit:
         return False
 
 
+_model: str | None = None  # the model `init_worker` loaded; analyse_task uses the same
+
+
 def init_worker(model: str | None = None) -> None:
     """Load the spaCy model once in this process, before the first work arrives."""
+    global _model
     from ..text.nlp import DEFAULT_MODEL, load_nlp
 
-    load_nlp(model or DEFAULT_MODEL)("warm up")
+    _model = model or DEFAULT_MODEL
+    # A whole (tiny) analysis, not just the model: the layers import their modules on
+    # first use (networkx, ...), and a time limit firing inside an import would leave a
+    # half-imported module that breaks every later work in this process.
+    from ..ingest import read_bytes
+    from ..pipeline import run_layers
+
+    run_layers(read_bytes(b'Warm up.\n\n"Hello, Ann," said Tom.\n', "warm-up.txt"), nlp=load_nlp(_model))
 
 
 def analyse_task(task: Task) -> TaskResult:
@@ -105,7 +116,7 @@ def analyse_task(task: Task) -> TaskResult:
     try:
         with time_limit(task.timeout):
             work = read_bytes(task.data, task.path)
-            analysis = run_layers(work, nlp=load_nlp())
+            analysis = run_layers(work, nlp=load_nlp(_model) if _model else load_nlp())  # BuildOptions.model
             seconds = time.perf_counter() - started
             rows = work_rows(task.work_id, task.path, analysis, seconds)
         return TaskResult(task.index, task.work_id, task.path, seconds, work.word_count, rows,
