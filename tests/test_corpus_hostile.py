@@ -114,3 +114,28 @@ def test_twenty_random_sigkills_leave_a_sound_database(tmp_path, blank_model):
     subprocess.run([sys.executable, "-c", BUILD, str(works), str(db), blank_model], check=True, timeout=300,
                    capture_output=True)
     assert contents(db) == reference
+
+
+def test_readers_query_while_a_build_is_writing(tmp_path, blank_model):
+    from ficlens.corpus.query import run_query
+
+    works = small_works(tmp_path / "works", 30)
+    db = tmp_path / "live.duckdb"
+    proc = subprocess.Popen([sys.executable, "-c", BUILD, str(works), str(db), blank_model],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seen: list[int] = []
+    started = time.monotonic()
+    try:
+        while proc.poll() is None:
+            assert time.monotonic() - started < 300, "the build did not finish"
+            if db.exists():
+                seen.append(run_query(db, "SELECT count(*) FROM works").rows[0][0])
+            time.sleep(0.05)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _, errors = proc.communicate()
+    assert proc.returncode == 0, errors
+    assert seen == sorted(seen), "a reader saw the works count go down"
+    assert any(0 < n < 30 for n in seen), f"no query ran while the build was part-way: {seen}"
+    assert run_query(db, "SELECT count(*), count(DISTINCT work_id) FROM works").rows == [(30, 30)]

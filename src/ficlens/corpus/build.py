@@ -88,61 +88,61 @@ def build_corpus(sources: Iterable[str | os.PathLike], db: str | os.PathLike,
     listing = find_items(sources)
     summary = BuildSummary(total=len(listing.items), ignored=listing.ignored)
     started = time.monotonic()
-    con = connect(db)
-    try:
-        writer = Writer(con)
+    # What earlier runs left, read up front: the writer then holds the file only while
+    # it commits (readers can query the database during the build).
+    with connect(db) as con:
         stored, failed_before = stored_ids(con)
-        progress.start(summary.total, len(listing.ignored))
-        first_path: dict[str, str] = {}  # work id -> first path handing it out in this run
+        earlier_failures = _earlier_failures(con)
+    writer = Writer(db)
+    progress.start(summary.total, len(listing.ignored))
+    first_path: dict[str, str] = {}  # work id -> first path handing it out in this run
 
-        def tasks() -> Iterator[Task]:
-            for index, item in enumerate(listing.items):
-                try:
-                    data = item.read()
-                except FiclensError as exc:
-                    writer.store_failure(None, item.path, exc.message, 0.0)
-                    _count(summary, progress, item.path, "failed", note=exc.message)
-                    summary.failures.append(Failure(item.path, exc.message, "this run"))
-                    continue
-                work_id = hashlib.sha256(data).hexdigest()
-                if work_id in stored:
-                    _count(summary, progress, item.path, "skipped", note="already stored")
-                elif work_id in first_path:
-                    _count(summary, progress, item.path, "skipped", note=f"same content as {first_path[work_id]}")
-                elif work_id in failed_before and not options.retry_failed:
-                    summary.failures.extend(_earlier_failures(con, work_id))
-                    _count(summary, progress, item.path, "skipped", note="failed in an earlier run")
-                else:
-                    first_path[work_id] = item.path
-                    yield Task(index, work_id, item.path, data, options.timeout)
+    def tasks() -> Iterator[Task]:
+        for index, item in enumerate(listing.items):
+            try:
+                data = item.read()
+            except FiclensError as exc:
+                writer.store_failure(None, item.path, exc.message, 0.0)
+                _count(summary, progress, item.path, "failed", note=exc.message)
+                summary.failures.append(Failure(item.path, exc.message, "this run"))
+                continue
+            work_id = hashlib.sha256(data).hexdigest()
+            if work_id in stored:
+                _count(summary, progress, item.path, "skipped", note="already stored")
+            elif work_id in first_path:
+                _count(summary, progress, item.path, "skipped", note=f"same content as {first_path[work_id]}")
+            elif work_id in failed_before and not options.retry_failed:
+                summary.failures.extend(earlier_failures.get(work_id, []))
+                _count(summary, progress, item.path, "skipped", note="failed in an earlier run")
+            else:
+                first_path[work_id] = item.path
+                yield Task(index, work_id, item.path, data, options.timeout)
 
-        todo = tasks()
-        first = next(todo, None)  # nothing new (a finished build re-run): start no workers
-        todo = itertools.chain([first], todo) if first is not None else iter(())
-        if first is None:
-            results: Iterator[TaskResult | None] = iter(())
-        elif options.scheduler:
-            results = run_dask(todo, options.scheduler)
-        else:
-            results = run_local(todo, options.workers, options.model)
-        batch = _Batch(writer, summary, progress)
-        try:
-            for result in results:
-                if result is None:  # the pool is waiting on its workers
-                    batch.flush_if_due()
-                elif result.rows is None:
-                    batch.flush()
-                    writer.store_failure(result.work_id, result.path, result.error or "failed", result.seconds)
-                    summary.failures.append(Failure(result.path, result.error or "failed", "this run"))
-                    _count(summary, progress, result.path, "failed", note=result.error)
-                else:
-                    batch.add(result)
-            batch.flush()
-        finally:
-            if hasattr(results, "close"):
-                results.close()  # stops the workers now, also on Ctrl-C
+    todo = tasks()
+    first = next(todo, None)  # nothing new (a finished build re-run): start no workers
+    todo = itertools.chain([first], todo) if first is not None else iter(())
+    if first is None:
+        results: Iterator[TaskResult | None] = iter(())
+    elif options.scheduler:
+        results = run_dask(todo, options.scheduler)
+    else:
+        results = run_local(todo, options.workers, options.model)
+    batch = _Batch(writer, summary, progress)
+    try:
+        for result in results:
+            if result is None:  # the pool is waiting on its workers
+                batch.flush_if_due()
+            elif result.rows is None:
+                batch.flush()
+                writer.store_failure(result.work_id, result.path, result.error or "failed", result.seconds)
+                summary.failures.append(Failure(result.path, result.error or "failed", "this run"))
+                _count(summary, progress, result.path, "failed", note=result.error)
+            else:
+                batch.add(result)
+        batch.flush()
     finally:
-        con.close()
+        if hasattr(results, "close"):
+            results.close()  # stops the workers now, also on Ctrl-C
     summary.seconds = time.monotonic() - started
     progress.finish(summary)
     return summary
@@ -189,7 +189,11 @@ def _count(summary: BuildSummary, progress: BuildProgress, path: str, outcome: O
     progress.advance(path, outcome, words, note)
 
 
-def _earlier_failures(con, work_id: str) -> list[Failure]:
-    rows = con.execute("SELECT path, error, failed FROM failures WHERE work_id = ? ORDER BY path",
-                       [work_id]).fetchall()
-    return [Failure(path, error, f"{failed:%Y-%m-%d %H:%M:%S} UTC") for path, error, failed in rows]
+def _earlier_failures(con) -> dict[str, list[Failure]]:
+    """Failures recorded by earlier runs, by work id."""
+    out: dict[str, list[Failure]] = {}
+    rows = con.execute("SELECT work_id, path, error, failed FROM failures WHERE work_id IS NOT NULL "
+                       "ORDER BY path").fetchall()
+    for work_id, path, error, failed in rows:
+        out.setdefault(work_id, []).append(Failure(path, error, f"{failed:%Y-%m-%d %H:%M:%S} UTC"))
+    return out

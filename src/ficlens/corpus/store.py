@@ -1,15 +1,22 @@
 """The corpus database file: opening it, and its one writer.
 
-One process owns the DuckDB file while a build runs (DuckDB allows one writing
+One process writes the DuckDB file while a build runs (DuckDB allows one writing
 process); works are written whole, a batch of them per transaction (`store_works`),
 so a build killed at any moment leaves each work either fully stored or absent, and
 the next run picks up the absent ones.
+
+DuckDB locks the file against every other process while a connection that may write
+is open, readers included. So the writer opens the file only for each transaction
+and closes it after the commit, and both sides wait for the other's lock (up to
+`LOCK_WAIT_SECONDS`): `ficlens corpus query`, `stats` and `export` work while a
+build runs, and see the works committed so far.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,17 +29,30 @@ class CorpusDBError(FiclensError):
     """The corpus database cannot be opened, is of another schema version, or a query failed."""
 
 
-def connect(path: str | os.PathLike, read_only: bool = False):
-    """Open (or create, unless `read_only`) the database at `path`, schema checked."""
+LOCK_WAIT_SECONDS = 60.0  # how long to wait for another process's lock on the file
+
+
+def connect(path: str | os.PathLike, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS):
+    """Open (or create, unless `read_only`) the database at `path`, schema checked;
+    while another process holds the file (a build's transaction, a reader's query),
+    retry for up to `wait` seconds."""
     import duckdb
 
     path = Path(path)
     if read_only and not path.exists():
         raise CorpusDBError("no such database (build one with `ficlens corpus build`)", path)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.Error as exc:
-        raise CorpusDBError(f"cannot open the database: {error_line(exc)}", path) from exc
+    deadline = time.monotonic() + wait
+    pause = 0.01
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.Error as exc:
+            if "lock" in str(exc).lower() and time.monotonic() < deadline:
+                time.sleep(pause)
+                pause = min(pause * 2, 0.2)
+                continue
+            raise CorpusDBError(f"cannot open the database: {error_line(exc)}", path) from exc
     try:
         if read_only:
             _check_version(con, path)
@@ -91,25 +111,33 @@ def stored_ids(con) -> tuple[set[str], set[str]]:
 
 
 class Writer:
-    """The single writer of a corpus database: one transaction per work."""
+    """The single writer of a corpus database: the file is open only during each
+    transaction (see the module's docstring), so readers can query between them."""
 
-    def __init__(self, con):
-        self.con = con
-        # Arrow schemas taken from the tables themselves, so an empty list or an
-        # all-NULL column still arrives with the declared type.
-        self._schemas = {table: con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
-                         for table in WORK_TABLES}
+    def __init__(self, path: str | os.PathLike):
+        self.path = path
+        with self._open() as con:
+            # Arrow schemas taken from the tables themselves, so an empty list or an
+            # all-NULL column still arrives with the declared type.
+            self._schemas = {table: con.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema
+                             for table in WORK_TABLES}
+
+    def _open(self):
+        return connect(self.path)
 
     def store_works(self, works: list[tuple[str, dict[str, dict[str, list[Any]]]]]) -> None:
         """Write whole works, `(work_id, rows)` each, in one transaction: all of them
         or none. (One commit per batch rather than per work: a commit costs more than
         a small work's inserts.) Failure rows left by earlier runs for the same
         contents are removed in the same transaction."""
-        import pyarrow as pa
-
         if not works:
             return
-        con = self.con
+        with self._open() as con:
+            self._store_works(con, works)
+
+    def _store_works(self, con, works) -> None:
+        import pyarrow as pa
+
         con.begin()
         try:
             for table in WORK_TABLES:
@@ -134,7 +162,11 @@ class Writer:
     def store_failure(self, work_id: str | None, path: str, error: str, seconds: float) -> None:
         """Record (or replace) the failure of `path`; the build goes on."""
         now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
-        con = self.con
+        with self._open() as con:
+            self._store_failure(con, now, work_id, path, error, seconds)
+
+    @staticmethod
+    def _store_failure(con, now, work_id: str | None, path: str, error: str, seconds: float) -> None:
         con.begin()
         try:
             if work_id is None:
