@@ -41,10 +41,10 @@ def blank_model(tmp_path_factory) -> str:
     return str(path)
 
 
-def small_works(folder: Path, count: int) -> Path:
+def small_works(folder: Path, count: int, paragraphs: int = 6) -> Path:
     folder.mkdir(parents=True)
     for i in range(count):
-        text = f"The {i}th Crossing\n\n\n" + "\n\n".join(f"{STORY[(i + k) % 3]} ({i}.{k})" for k in range(6))
+        text = f"The {i}th Crossing\n\n\n" + "\n\n".join(f"{STORY[(i + k) % 3]} ({i}.{k})" for k in range(paragraphs))
         (folder / f"work{i:02d}.txt").write_text(text + "\n")
     return folder
 
@@ -119,7 +119,8 @@ def test_twenty_random_sigkills_leave_a_sound_database(tmp_path, blank_model):
 def test_readers_query_while_a_build_is_writing(tmp_path, blank_model):
     from ficlens.corpus.query import run_query
 
-    works = small_works(tmp_path / "works", 30)
+    # Works long enough (~0.2 s each) that the build outlasts the writer's hold on the file.
+    works = small_works(tmp_path / "works", 30, paragraphs=200)
     db = tmp_path / "live.duckdb"
     proc = subprocess.Popen([sys.executable, "-c", BUILD, str(works), str(db), blank_model],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

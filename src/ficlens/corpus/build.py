@@ -88,8 +88,8 @@ def build_corpus(sources: Iterable[str | os.PathLike], db: str | os.PathLike,
     listing = find_items(sources)
     summary = BuildSummary(total=len(listing.items), ignored=listing.ignored)
     started = time.monotonic()
-    # What earlier runs left, read up front: the writer then holds the file only while
-    # it commits (readers can query the database during the build).
+    # What earlier runs left, read up front: the writer then lets go of the file every
+    # few seconds (readers can query the database during the build).
     with connect(db) as con:
         stored, failed_before = stored_ids(con)
         earlier_failures = _earlier_failures(con)
@@ -143,6 +143,7 @@ def build_corpus(sources: Iterable[str | os.PathLike], db: str | os.PathLike,
     finally:
         if hasattr(results, "close"):
             results.close()  # stops the workers now, also on Ctrl-C
+        writer.close()
     summary.seconds = time.monotonic() - started
     progress.finish(summary)
     return summary
@@ -171,6 +172,7 @@ class _Batch:
         if self.results and (len(self.results) >= self.FLUSH_WORKS
                              or time.monotonic() - self.since >= self.FLUSH_SECONDS):
             self.flush()
+        self.writer.release_if_held()  # also while waiting on the workers
 
     def flush(self) -> None:
         if not self.results:
