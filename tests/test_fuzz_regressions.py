@@ -11,6 +11,7 @@ field dropped and the rest intact.
 | chapter_number_5000_digits | a `Chapter N` heading | `ao3_meta.to_int` |
 | series_index_1e999 | `calibre:series_index` of `1e999`: `int(float(...))` overflows | `ao3_meta.series_index` |
 | series_index_400_digits | the same from 400 digits (FanFicFare EPUB) | `ao3_meta.series_index` |
+| repeated_chapter_numbers | a work page with a chapter block repeated (found by the mutation property): two chapters numbered 2, and the analysis keys chapters by number | `ao3_workpage._read_chapters` |
 | nested_articles | a fragment's article inside another was read again in the outer one: n nested articles gave n times the file in text (found by the size property) | `ao3_fragment.read` |
 """
 
@@ -97,3 +98,11 @@ def test_nested_articles_read_each_text_once():
     html = "".join(article.format(i) for i in range(200)) + "</div>" * 200
     work = read_bytes(html.encode(), "nested.html")
     assert [c.text for c in work.chapters] == [f"Layer {i}." for i in range(200)]
+
+
+def test_repeated_chapter_numbers_are_renumbered_by_position():
+    text = (FIXTURES / "ao3_workpage/full_work_complete.html").read_text("utf-8")
+    start, end = text.index('<div class="chapter" id="chapter-2">'), text.index('<div class="chapter" id="chapter-3">')
+    work = read_bytes((text[:end] + text[start:end] + text[end:]).encode(), "repeated.html")
+    assert [c.index for c in work.chapters] == [1, 2, 3, 4]
+    assert work.chapters[1].text == work.chapters[2].text

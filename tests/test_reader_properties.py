@@ -10,12 +10,15 @@ coverage-guided version of the same property.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import signal
 import time
 import zipfile
+from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import readable_fixture_files
@@ -26,9 +29,16 @@ from wellformed import check_work, text_size
 
 # Reading a few KB takes milliseconds; the bound is generous for a loaded machine.
 SECONDS_PER_INPUT = 5.0
+HANG_SECONDS = 60
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# Mutations that duplicate stretches could double a document six times over; past this
+# length an input only costs time (the named hostile files cover big inputs).
+MAX_MUTATED_CHARS = 64 * 1024
 # FICLENS_EXAMPLES=5000 turns the suite's quick check into a longer hunt.
 EXAMPLES = int(os.environ.get("FICLENS_EXAMPLES", "150"))
-PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# No "explain" phase: it traces every line executed, which slows a read tenfold.
+PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+                    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink])
 
 HTML_FIXTURES = [p for p in readable_fixture_files() if p.suffix == ".html"]
 TEXT_FIXTURES = [p for p in readable_fixture_files() if p.suffix in (".txt", ".md")]
@@ -36,15 +46,35 @@ EPUB_NAMES = sorted(p.name for p in EPUB_FIXTURES.iterdir())
 FILE_NAMES = ["story.html", "story.xhtml", "story.txt", "story.md", "story.epub", "story", "STORY.HTM"]
 
 
+class Hang(Exception):
+    pass
+
+
+def _hang(signum, frame):
+    raise Hang()
+
+
 def read_or_refuse(data: bytes, name: str):
     """The property itself: a well-formed Work no bigger than its input allows, or a
-    FiclensError naming the file; in either case quickly."""
+    FiclensError naming the file; in either case quickly. A read still running after
+    `HANG_SECONDS` is stopped and fails the test (with the input saved under
+    test-artifacts/) instead of hanging the suite."""
     started = time.perf_counter()
+    previous = signal.signal(signal.SIGALRM, _hang)
+    signal.alarm(HANG_SECONDS)
     try:
         work = read_bytes(data, name)
     except FiclensError as error:
         assert error.path == name and error.message
         work = None
+    except Hang:
+        ARTIFACTS.mkdir(exist_ok=True)
+        saved = ARTIFACTS / f"hang-{hashlib.sha256(data).hexdigest()[:12]}-{name}"
+        saved.write_bytes(data)
+        raise AssertionError(f"reading {len(data):,} bytes as {name} ran over {HANG_SECONDS} s (saved as {saved})")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     elapsed = time.perf_counter() - started
     assert elapsed < SECONDS_PER_INPUT, f"{elapsed:.1f}s on {len(data)} bytes"
     if work is not None:
@@ -114,7 +144,7 @@ def _mutation():
 
 def mutated(text: str, edits) -> str:
     for edit in edits:
-        text = edit(text)
+        text = edit(text)[:MAX_MUTATED_CHARS]
     return text
 
 

@@ -28,6 +28,7 @@ Choices worth knowing:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -319,6 +320,10 @@ def _read_chapters(
         ]
         if blocks:
             chapters = tuple(_chapter(block, position) for position, block in enumerate(blocks, 1))
+            if any(b.index <= a.index for a, b in zip(chapters, chapters[1:])):
+                # Numbers that repeat or go backwards (a page pasted together from others):
+                # the analysis keys chapters by index, so positions are the only safe order.
+                chapters = tuple(replace(c, index=i) for i, c in enumerate(chapters, 1))
             posted = count.posted if count is not None else None
             if len(chapters) == 1 and ((posted or 0) > 1 or _in_chapter_by_chapter_view(tree)):
                 return chapters, "single-chapter"
