@@ -119,10 +119,13 @@ def test_twenty_random_sigkills_leave_a_sound_database(tmp_path, blank_model):
 def test_readers_query_while_a_build_is_writing(tmp_path, blank_model):
     from ficlens.corpus.query import run_query
 
-    # Works long enough (~0.2 s each) that the build outlasts the writer's hold on the file.
-    works = small_works(tmp_path / "works", 30, paragraphs=200)
+    works = small_works(tmp_path / "works", 30, paragraphs=100)
     db = tmp_path / "live.duckdb"
-    proc = subprocess.Popen([sys.executable, "-c", BUILD, str(works), str(db), blank_model],
+    # Commits and hand-overs every 0.2 s instead of every 1 and 2 s: the same mechanism,
+    # made certain to show within a build of a few seconds on any machine.
+    live_build = ("import ficlens.corpus.store as store, ficlens.corpus.build as build; "
+                  "store.HOLD_SECONDS = 0.2; build._Batch.FLUSH_SECONDS = 0.2; " + BUILD)
+    proc = subprocess.Popen([sys.executable, "-c", live_build, str(works), str(db), blank_model],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seen: list[int] = []
     started = time.monotonic()
