@@ -89,7 +89,7 @@ def test_twenty_random_sigkills_leave_a_sound_database(tmp_path, blank_model):
         proc = subprocess.Popen([sys.executable, "-c", BUILD, str(works), str(db), blank_model],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # A random moment: during start-up, between works, or inside a transaction.
-        time.sleep(rng.uniform(0.2, 4.0))
+        time.sleep(rng.uniform(0.2, 2.5))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)  # the coordinator, the database's only writer
             kills += 1
