@@ -71,7 +71,7 @@ def _read(data: bytes, path: str) -> Work:
             "text or FanFicFare markup found)", path
         )
     markdown = path.lower().endswith((".md", ".markdown"))
-    return plaintext.read(stream_safe(text), path, markdown=markdown)
+    return plaintext.read(drop_controls(stream_safe(text)), path, markdown=markdown)
 
 
 def _without_controls(work: Work) -> Work:

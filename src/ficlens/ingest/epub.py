@@ -25,7 +25,7 @@ from ..errors import FormatError
 from ..model import Author, Source, Work, WorkMeta
 from . import html_text
 from .archive import SafeZip
-from .decode import decode_bytes
+from .decode import decode_bytes, drop_controls
 from .xmlsafe import NESTING_BUDGET, check_nesting, check_xhtml_prolog, localname, parse_xml, text_of
 
 __all__ = ["read", "Book", "OpfMetadata", "open_book"]
@@ -102,7 +102,8 @@ class Book:
         """A member decoded to text (cached: flavour detection peeks at files the
         reader then reads again)."""
         if member not in self._texts:
-            self._texts[member], _encoding = decode_bytes(self.zip.read(member), self.path)
+            text, _encoding = decode_bytes(self.zip.read(member), self.path)
+            self._texts[member] = drop_controls(text)
         return self._texts[member]
 
     def xhtml_source(self, member: str) -> str:
