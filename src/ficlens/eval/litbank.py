@@ -229,14 +229,19 @@ class Report:
                 "seconds": round(self.seconds, 1)}
 
 
+def select_works(names: list[str], works: Sequence[str] | None, root: Path) -> list[str]:
+    """`names` narrowed to `works` (all when None); an unknown name is an error."""
+    if not works:
+        return names
+    unknown = sorted(set(works) - set(names))
+    if unknown:
+        raise InputError(f"unknown work(s): {', '.join(unknown)}", root)
+    return [n for n in names if n in set(works)]
+
+
 def evaluate(root: str | Path, works: Sequence[str] | None = None, progress: bool = False) -> Report:
     root = Path(root)
-    names = work_names(root)
-    if works:
-        unknown = sorted(set(works) - set(names))
-        if unknown:
-            raise InputError(f"unknown work(s): {', '.join(unknown)}", root)
-        names = [n for n in names if n in set(works)]
+    names = select_works(work_names(root), works, root)
     report = Report()
     started = time.perf_counter()
     with progress_bar(progress, len(names)) as advance:

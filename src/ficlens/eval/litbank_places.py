@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..errors import InputError
-from .litbank import LitBankWork, _read_lines, analyze_work, rebuild_text
+from .litbank import LitBankWork, _read_lines, analyze_work, rebuild_text, select_works
 from .pdnc import progress_bar, ratio, report_console
 
 PLACE_TYPES = ("FAC", "GPE", "LOC")
@@ -201,12 +201,7 @@ class Report:
 
 def evaluate(root: str | Path, works: Sequence[str] | None = None, progress: bool = False) -> Report:
     root = Path(root)
-    names = work_names(root)
-    if works:
-        unknown = sorted(set(works) - set(names))
-        if unknown:
-            raise InputError(f"unknown work(s): {', '.join(unknown)}", root)
-        names = [n for n in names if n in set(works)]
+    names = select_works(work_names(root), works, root)
     report = Report()
     started = time.perf_counter()
     with progress_bar(progress, len(names)) as advance:
