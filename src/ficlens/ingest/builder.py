@@ -42,6 +42,18 @@ def is_scene_break_marker(text: str) -> bool:
     return bool(_SCENE_BREAK_RE.match(stripped))
 
 
+def clean_text(text: str) -> str:
+    """One text node as chapter text: control characters dropped, whitespace collapsed,
+    NFC. Runs after the HTML parser, so it also catches ESC or combining marks spelled
+    as character references (&#27;, &#x301;)."""
+    # Most text nodes hold only single plain spaces, which the regex would leave as they
+    # are; every other _SPACE_RE character is non-printable. The regex scan costs ~20x
+    # more than these checks (AO3 HTML throughput).
+    if "  " in text or not text.isprintable():
+        text = _SPACE_RE.sub(" ", drop_controls(text))
+    return nfc(text)
+
+
 class ChapterBuilder:
     """Accumulates paragraphs; `append_text` collapses whitespace as it goes so that
     style offsets recorded along the way are already final."""
@@ -64,12 +76,7 @@ class ChapterBuilder:
     def append_text(self, text: str) -> None:
         if not text or (self._last_char in ("", " ", "\n") and text.isspace()):
             return  # whitespace that would collapse into nothing (between blocks)
-        # Fast path: most text nodes hold only single plain spaces, which the regex
-        # would leave as they are; every other _SPACE_RE character is non-printable.
-        # The regex scan costs ~20x more than these checks (AO3 HTML throughput).
-        if "  " in text or not text.isprintable():
-            text = _SPACE_RE.sub(" ", drop_controls(text))  # markup can spell ESC as &#27;
-        text = nfc(text)  # after the HTML parser: markup can spell marks as &#x301;
+        text = clean_text(text)
         if self._last_char in ("", " ", "\n") and text.startswith(" "):
             text = text[1:]
         if not text:
@@ -101,9 +108,7 @@ class ChapterBuilder:
         if is_block and not (self._para or self._open_styles or self._para_styles):
             # The common case, a whole paragraph in one text node: the general path's
             # steps (collapse, NFC, trim, marker check, commit) without a call each.
-            if "  " in text or not text.isprintable():
-                text = _SPACE_RE.sub(" ", drop_controls(text))
-            text = nfc(text).strip(" ")
+            text = clean_text(text).strip(" ")
             if text.strip():
                 if is_scene_break_marker(text):
                     self.scene_break(text.strip())
