@@ -85,6 +85,14 @@ class ChapterBuilder:
         self._para_len += len(text)
         self._last_char = text[-1]
 
+    def space(self) -> None:
+        """Collapsible whitespace (an HTML whitespace-only text node): one space, and
+        only after a word; the same as append_text(" ")."""
+        if self._last_char not in ("", " ", "\n"):
+            self._para.append(" ")
+            self._para_len += 1
+            self._last_char = " "
+
     def append_preformatted(self, text: str) -> None:
         """Text whose line breaks are meaningful (plain text lines joined by the caller,
         <pre>): spaces collapse, newlines are kept."""
@@ -107,16 +115,27 @@ class ChapterBuilder:
         end_paragraph (for a block), open_style, append_text, close_style, end_paragraph."""
         if is_block and not (self._para or self._open_styles or self._para_styles):
             # The common case, a whole paragraph in one text node: the general path's
-            # steps (collapse, NFC, trim, marker check, commit) without a call each.
+            # steps (collapse, NFC, trim, marker check, commit) inlined, since this
+            # runs once per paragraph of every HTML chapter.
             text = clean_text(text).strip(" ")
-            if text.strip():
-                if is_scene_break_marker(text):
-                    self.scene_break(text.strip())
-                else:
-                    if style:
-                        self._para_styles = [(0, len(text), style)]
-                    self._commit_paragraph(text)
-                    self._para_styles = []
+            if not text or text.isspace():
+                return
+            first = text[0]
+            if (first in _MARKER_FIRST_CHARS or first.isspace()) and is_scene_break_marker(text):
+                self.scene_break(text.strip())
+                return
+            if self._paragraphs:
+                self._parts.append(PARAGRAPH_SEPARATOR)
+                self._length += len(PARAGRAPH_SEPARATOR)
+            start = self._length
+            end = self._length = start + len(text)
+            if self._pending_break is not None:
+                self._breaks.append(SceneBreak(start, self._pending_break))
+                self._pending_break = None
+            if style:
+                self._styles.append(StyleSpan(start, end, style))  # type: ignore[arg-type]
+            self._parts.append(text)
+            self._paragraphs.append(Paragraph(start, end))
             return
         if is_block and self._para:
             self.end_paragraph()

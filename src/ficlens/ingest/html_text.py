@@ -30,21 +30,34 @@ STYLE_OF_TAG = {
 SKIP_TAGS = frozenset("script style noscript template head title iframe object embed svg math button form input select textarea".split())
 
 
-def _style_for(node: LexborNode) -> str | None:
-    style = STYLE_OF_TAG.get(node.tag)
-    if style:
-        return style
-    if node.tag in ("p", "div", "span"):
-        attrs = node.attributes
-        if not attrs:
-            return None
-        css = (attrs.get("style") or "").replace(" ", "").lower()
-        if node.tag != "span" and ("text-align:center" in css or attrs.get("align") == "center"):
-            return "center"
-        if "font-style:italic" in css:
-            return "italic"
-        if "font-weight:bold" in css or "font-weight:700" in css:
-            return "bold"
+# What the walk does with each tag. Elements not listed here are read as below.
+_TEXT, _BR, _HR, _IMG, _IGNORED = range(5)
+_SPECIAL_TAGS = {
+    "-text": _TEXT, "br": _BR, "hr": _HR, "img": _IMG, "-comment": _IGNORED, "!doctype": _IGNORED,
+    **{tag: _IGNORED for tag in SKIP_TAGS},
+}
+# Every other element: (is it a block, the style its tag gives, may its attributes give
+# one). One lookup per element instead of a chain of tests: this loop runs once per
+# node of every HTML chapter.
+_ELEMENTS = {
+    tag: (tag in BLOCK_TAGS, STYLE_OF_TAG.get(tag), tag in ("p", "div", "span"))
+    for tag in (*BLOCK_TAGS, *STYLE_OF_TAG, "span")
+}
+_INLINE = (False, None, False)
+
+
+def _style_from_attributes(node: LexborNode, tag: str) -> str | None:
+    """The style a <p>, <div> or <span> gets from its style/align attributes."""
+    attrs = node.attributes
+    if not attrs:
+        return None
+    css = (attrs.get("style") or "").replace(" ", "").lower()
+    if tag != "span" and ("text-align:center" in css or attrs.get("align") == "center"):
+        return "center"
+    if "font-style:italic" in css:
+        return "italic"
+    if "font-weight:bold" in css or "font-weight:700" in css:
+        return "bold"
     return None
 
 
@@ -54,44 +67,45 @@ def feed_element(builder: ChapterBuilder, root: LexborNode, skip=None) -> None:
     # `open_elements` holds, for each element we descended into, the style it opened
     # and whether it is a block, so leaving it needs no second look at the node.
     open_elements: list[tuple[str | None, bool]] = []
-    append_text, text_element = builder.append_text, builder.text_element  # hot loop
+    append_text, text_element, space = builder.append_text, builder.text_element, builder.space  # hot loop
     node = root.child
     while node is not None:
         tag = node.tag
+        kind = _SPECIAL_TAGS.get(tag)
         child = None
-        if tag == "-text":
+        if kind is None:
+            if skip is None or not skip(node):
+                is_block, style, styled_by_attributes = _ELEMENTS.get(tag, _INLINE)
+                if styled_by_attributes:
+                    style = _style_from_attributes(node, tag)
+                child = node.child
+                if child is not None and child.tag == "-text" and child.next is None:
+                    # fast path: an element holding only text (most <p>s) needs no descent
+                    text_element(child.text_content or "", style, is_block)
+                    child = None
+                else:
+                    if is_block:
+                        builder.end_paragraph()
+                    if style:
+                        builder.open_style(style)
+                    if child is None:
+                        _leave(builder, style, is_block)
+                    else:
+                        open_elements.append((style, is_block))
+        elif kind == _TEXT:
             if node.is_empty_text_node:
-                append_text(" ")  # collapsible whitespace: kept only between words
+                space()  # collapsible whitespace: kept only between words
             else:
                 append_text(node.text_content)
-        elif tag == "br":
+        elif kind == _BR:
             builder.line_break()
-        elif tag == "hr":
+        elif kind == _HR:
             builder.end_paragraph()
             builder.scene_break("<hr>")
-        elif tag in SKIP_TAGS or tag in ("-comment", "!doctype") or (skip is not None and skip(node)):
-            pass
-        elif tag == "img":
+        elif kind == _IMG and (skip is None or not skip(node)):
             alt = node.attributes.get("alt")
             if alt:
                 builder.append_text(f"[{alt}]")
-        else:
-            is_block = tag in BLOCK_TAGS
-            style = _style_for(node)
-            child = node.child
-            if child is not None and child.tag == "-text" and child.next is None:
-                # fast path: an element holding only text (most <p>s) needs no descent
-                text_element(child.text_content or "", style, is_block)
-                child = None
-            else:
-                if is_block:
-                    builder.end_paragraph()
-                if style:
-                    builder.open_style(style)
-                if child is None:
-                    _leave(builder, style, is_block)
-                else:
-                    open_elements.append((style, is_block))
         if child is not None:
             node = child
             continue
