@@ -61,14 +61,37 @@ def _style_from_attributes(node: LexborNode, tag: str) -> str | None:
     return None
 
 
+# Blocks that usually hold other blocks (a chapter's div.userstuff holds <p>s): when
+# one holds nothing but blocks and whitespace, the walk visits only its elements.
+_BLOCK_LIKE = BLOCK_TAGS | {"hr", "-comment"}
+_CONTAINER_TAGS = BLOCK_TAGS - frozenset("p h1 h2 h3 h4 h5 h6 li dt dd td th pre caption summary figcaption address".split())
+
+
+def _block_children(node: LexborNode):
+    """An iterator over `node`'s child elements when they are all blocks (comments and
+    <hr>s aside) and its own text is whitespace, else None. Whitespace beside a block collapses to nothing, so
+    skipping those text nodes changes no output; a chapter of 100 <p>s has ~100 of them."""
+    own_text = node.text(deep=False)
+    if own_text and not own_text.isspace():
+        return None
+    kids = list(node.iter(include_text=False))
+    tags = [kid.tag for kid in kids]
+    if not all(tag in _BLOCK_LIKE for tag in tags) or all(tag == "-comment" for tag in tags):
+        return None
+    return iter(kids)
+
+
 def feed_element(builder: ChapterBuilder, root: LexborNode, skip=None) -> None:
     """Walk `root`'s descendants in document order, feeding text, breaks and styles
     into `builder`. `skip(node)` returning True drops an element and its content."""
-    # `open_elements` holds, for each element we descended into, the style it opened
-    # and whether it is a block, so leaving it needs no second look at the node.
-    open_elements: list[tuple[str | None, bool]] = []
+    # `open_elements` holds, for each element we descended into, the style it opened,
+    # whether it is a block, the element (to go on after it) and the iterator over its
+    # parent's children when that parent holds only blocks (else siblings are found
+    # through .next), so leaving it needs no second look at the tree.
+    open_elements: list[tuple[str | None, bool, LexborNode, object]] = []
     append_text, text_element, space = builder.append_text, builder.text_element, builder.space  # hot loop
-    node = root.child
+    siblings = _block_children(root)
+    node = next(siblings, None) if siblings is not None else root.child
     while node is not None:
         tag = node.tag
         kind = _SPECIAL_TAGS.get(tag)
@@ -91,7 +114,10 @@ def feed_element(builder: ChapterBuilder, root: LexborNode, skip=None) -> None:
                     if child is None:
                         _leave(builder, style, is_block)
                     else:
-                        open_elements.append((style, is_block))
+                        open_elements.append((style, is_block, node, siblings))
+                        siblings = _block_children(node) if tag in _CONTAINER_TAGS else None
+                        if siblings is not None:
+                            child = next(siblings)
         elif kind == _TEXT:
             if node.is_empty_text_node:
                 space()  # collapsible whitespace: kept only between words
@@ -111,14 +137,14 @@ def feed_element(builder: ChapterBuilder, root: LexborNode, skip=None) -> None:
             continue
         # climb until a next sibling exists, leaving elements on the way
         while True:
-            nxt = node.next
+            nxt = next(siblings, None) if siblings is not None else node.next
             if nxt is not None:
                 node = nxt
                 break
             if not open_elements:
                 return
-            node = node.parent
-            _leave(builder, *open_elements.pop())
+            style, is_block, node, siblings = open_elements.pop()
+            _leave(builder, style, is_block)
 
 
 def _leave(builder: ChapterBuilder, style: str | None, is_block: bool) -> None:
