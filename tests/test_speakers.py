@@ -107,3 +107,11 @@ def test_example_work_named_speakers():
     assert line(lines, "She’s lying on my feet")[1] == "Elias Crane"
     assert line(lines, "Evening, Captain")[1] == "Tom Pellow"
     assert line(lines, "Which Crane?")[1] == "Nora Crane"
+
+
+def test_a_speaker_with_a_place_name_gets_her_lines():
+    lines, _ = script(FIXTURES / "characters" / "place_named.txt")
+    assert [(speaker, kind) for _text, speaker, _to, kind in lines] == [
+        ("Georgia", "explicit"), ("Owen", "explicit"), ("Georgia", "explicit"),
+        ("Owen", "implicit"), ("Georgia", "explicit"), ("Georgia", "explicit"),
+    ]

@@ -51,6 +51,9 @@ SPEECH_LEMMAS = frozenset(
     """.split()
 )
 
+# "said Dorcas" this many times: a person, however often spaCy's small model labels
+# the name a place or an organisation (places and boats do not speak).
+SPEAKS = 3
 _CONNECTORS = frozenset({"of"})  # "Queen of Hearts", "Duke of Wellington"
 _VOCATIVE_END = frozenset({",", "!", "?", ".", ";", "—", "–", "…"})
 _MAX_RUN = 5
@@ -377,7 +380,7 @@ def _accept(ev: Evidence, evidence: EvidenceTable, stats: WordStats, stems: set[
         # A title is strong evidence, but "Mr. Tuesday" / "Lady Luck" are words.
         return ev.titled + ev.person >= 1 and not all(stats.is_common(w) for w in name_words)
     if form.article:
-        if len(core) >= 2 and gender_of_given(core[0]) != "unknown":
+        if len(core) >= 2 and gender_of_given(core[0]) != "unknown" and ev.speech < SPEAKS:
             return False  # "the Sally Brand": a person's name after "the" names a boat or house
         # "the Hatter": only when the word is written as a name mid-sentence.
         return ev.speech >= 1 and stats.properness(core[-1]) >= 0.6 and stats.cap_mid[core[-1]] >= 2
@@ -385,7 +388,7 @@ def _accept(ev: Evidence, evidence: EvidenceTable, stats: WordStats, stems: set[
         return False  # initials ("A. W.")
     others = evidence.other_labels.get(core, 0)
     support = ev.person + ev.speech + ev.vocative
-    if support == 0 or (others and others >= ev.person + 2 * (ev.speech + ev.vocative)):
+    if support == 0 or (others and others >= ev.person + 2 * (ev.speech + ev.vocative) and ev.speech < SPEAKS):
         return False
     if len(name_words) >= 2:
         # "Grimmauld Place", "Kellynch Hall": a place unless it speaks or is spoken to.
