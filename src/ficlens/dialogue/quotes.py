@@ -108,6 +108,20 @@ class _Segment:
     closed: bool  # False: ran to the paragraph end without a closing mark
 
 
+@dataclass(slots=True)
+class _Utterance:
+    """Quoted segments read as one utterance: in one paragraph, joined across
+    narration, or continued from paragraph `paragraph` to `last_paragraph`."""
+
+    paragraph: int
+    last_paragraph: int
+    segments: list[_Segment]
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        return tuple((s.start, s.end) for s in self.segments if s.end > s.start)
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum()
 
@@ -290,6 +304,19 @@ _ATTRIBUTION_AFTER_RE = re.compile(
 _TITLE_WORD_RE = re.compile(r"[A-Z0-9][\w'’.-]*|a|an|and|the|of|in|on|to|for|at|by|or|with|de|la|von")
 
 
+# A quotation right after a verb of naming is a name or a term, not speech.
+_NAMING_BEFORE_RE = re.compile(
+    r"\b(?:call|calls|called|calling|name|names|named|term|termed|dub|dubbed|christened|styled|known\s+as)"
+    r"(?:\s+(?:him|her|it|them|me|you|us|himself|herself|itself|themselves|myself|yourself))?\s*$",
+    re.IGNORECASE,
+)
+# A quotation right after a determiner, possessive or preposition is a noun phrase.
+_NOUN_PHRASE_BEFORE_RE = re.compile(
+    r"\b(?:the|a|an|his|her|their|its|our|my|your|this|that|these|those|of|from|than|about|like)\s*$",
+    re.IGNORECASE,
+)
+
+
 def _is_term(text: str, before: str, segment: _Segment) -> bool:
     """A quoted word or phrase inside a narrative sentence — a scare quote, a term, a
     title, a sign ('the "Coach and Horses"', 'a "married woman,"') — not speech.
@@ -307,14 +334,19 @@ def _is_term(text: str, before: str, segment: _Segment) -> bool:
     clause = _CLAUSE_END_RE.split(before)[-1]
     if not clause.strip(" \n\t(—–-*_"):
         return False  # a sentence of its own
-    if _SPEECH_VERB_RE.search(" ".join(clause.rsplit(",", 1)[-1].split()[-4:])):
-        return False  # she said "yes", called him "sir", said the words "my son"
-    if _ATTRIBUTION_AFTER_RE.match(text, segment.mark_end):
-        return False  # "Tilney," he repeated
     content = text[segment.start : segment.end]
     words = content.split()
     if not words:
         return False
+    exclaimed = content.rstrip(" .,;:—–-").endswith(("?", "!"))
+    if _NAMING_BEFORE_RE.search(clause) and not exclaimed:
+        return True  # what people called "society", a novel called "Middlemarch,"
+    if _SPEECH_VERB_RE.search(" ".join(clause.rsplit(",", 1)[-1].split()[-4:])):
+        return False  # she said "yes", said the words "my son"
+    if _ATTRIBUTION_AFTER_RE.match(text, segment.mark_end):
+        return False  # "Tilney," he repeated
+    if _NOUN_PHRASE_BEFORE_RE.search(clause) and len(words) <= 6 and not exclaimed:
+        return True  # the "Beggar's Petition", his "clever people", the name of "Louisa."
     if content[0].islower():
         return len(words) <= 4
     return (
@@ -359,33 +391,260 @@ def _joins(text: str, segments: list[_Segment]) -> list[bool]:
     return joins
 
 
-def find_quotations(chapter: Chapter) -> list[Quotation]:
-    """Every quoted utterance in `chapter`, in reading order (speaker not yet known).
-    Ids are `Q{chapter}-{n}`; the pipeline renumbers them work-wide."""
+# -- quoted letters and unspoken words --------------------------------------------------------
+
+# A letter's opening line on its own: "My dear Fanny," "DEAR SIR," "Dearest Lucia,".
+_SALUTATION_RE = re.compile(
+    r"(?:my\s+(?:own\s+|very\s+)?)?(?:dear|dearest|darling|beloved|hono(?:u)?red|respected|esteemed)\b[^.!?;:—–-]{0,40}[,:]?"
+    r"|(?:dear\s+)?(?:sir|madam|madame|gentlemen)[,:]?",
+    re.IGNORECASE,
+)
+# A letter's closing: "Yours, &c." "Your affectionate friend," "Ever yours," "Believe me,"
+_VALEDICTION_RE = re.compile(
+    r"(?:(?:i\s+(?:am|remain),?\s+)?(?:(?:ever|very|most|truly|sincerely|faithfully|affectionately|cordially)\s+)*"
+    r"your(?:s|['’]s)\b"
+    r"|your\s+(?:(?:very|most|ever)\s+)?(?:affectionate|sincere|obedient|humble|faithful|loving|devoted|grateful"
+    r"|obliged|dutiful|attached|true|own)\b"
+    r"|your\s+(?:friend|brother|sister|son|daughter|father|mother|cousin|servant|niece|nephew|aunt|uncle|wife"
+    r"|husband)\s*,"
+    r"|believe\s+me\s*,"
+    r"|i\s+(?:am|remain)\b[^.!?]{0,40}&c)",
+    re.IGNORECASE,
+)
+# Narration that introduces a written text, as the last words before it: "In it he
+# read:", "Elizabeth read on;", "the note ran as follows:", "on which was written,".
+_WRITTEN_NOUN = r"(?:letter|note|telegram|wire|message|postcard|card|inscription|postscript|paragraph|notice|advertisement|placard|sign|page|lines)"
+_READ_BEFORE_RE = re.compile(
+    r"(?:\b(?:read|reads|wrote|writes|written|scrawled|scribbled|printed|inscribed)(?:\s+(?:on|out|aloud|again|thus))?"
+    r"|\b" + _WRITTEN_NOUN + r"\b[^.!?,;\"“”]{0,25}\b(?:ran|runs|said|says|read|reads|contained|contains|was|as follows"
+    r"|to this (?:effect|purpose)))[\s:,;.—–-]*$",
+    re.IGNORECASE,
+)
+# ... or as an attribution right after it: '"Wire reason of stay," read Mrs. Herriton.'
+_READ_AFTER_RE = re.compile(r",?[ \t]*(?:[\w'’.-]+[ \t]+){0,2}?(?:read|reads|wrote|writes)\b", re.IGNORECASE)
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _is_salutation(text: str) -> bool:
+    text = text.strip()
+    return _words(text) <= 6 and bool(_SALUTATION_RE.fullmatch(text))
+
+
+def _is_valediction(text: str) -> bool:
+    text = text.strip()
+    if "?" in text or "!" in text or not _VALEDICTION_RE.match(text):
+        return False
+    return _words(text) <= (8 if text.endswith((",", "&c.", "&c")) else 4)
+
+
+def _is_short_line(text: str, words: int) -> bool:
+    """A signature ("LYDIA BENNET.") or a heading line ("Hunsford, Kent,")."""
+    return 0 < _words(text) <= words and "?" not in text and "!" not in text
+
+
+def _letters(chapter: Chapter, utterances: list[_Utterance]) -> set[int]:
+    """Indices of the utterances that are a quoted letter, note or telegram rather
+    than speech. Letters are often printed as quoted lines and paragraphs:
+
+        "My dear Fanny,"   "Excuse me that I have not written before..."
+        "Yours ever,"   "E. B."
+
+    A *run* is a sequence of utterances with nothing but white space between them
+    (no narration). Rule: a run holding a salutation ("Dear Sir," "My dearest
+    Lizzy," — with up to two heading lines before it: "Hunsford, Kent,"
+    "Monday.") or a valediction ("Yours, &c." "Your affectionate friend," — with a
+    signature line after it) is a letter from the salutation, or the start of the
+    run, to the valediction and signature; a salutation without a valediction
+    counts only when narration just before the run introduces a written text.
+    Narration that introduces a written text as its last words ("In it he read:",
+    "Philip read," "the note ran as follows:") or follows it at once ('"Wire
+    reason of stay," read Mrs. Herriton') makes that utterance, and the rest of
+    its run when a valediction ends it, a letter too. One quotation continued over
+    paragraphs that opens with a salutation ("My dear Fanny, Excuse me...") and
+    whose last paragraph is a valediction ("Yours ever, E. B.") is a letter."""
+    text = chapter.text
+    n = len(utterances)
+    if not n:
+        return set()
+
+    def uttered(k: int) -> str:
+        return " ".join(text[s:e] for s, e in utterances[k].spans)
+
+    def narration_before(k: int) -> str:
+        u = utterances[k]
+        start = chapter.paragraphs[u.paragraph].start
+        before = text[start : u.segments[0].mark_start]
+        if not before.strip() and u.paragraph > 0:
+            previous = chapter.paragraphs[u.paragraph - 1]
+            before = text[previous.start : previous.end]
+        return before
+
+    def bare(k: int) -> bool:  # no narration between its own segments
+        segs = utterances[k].segments
+        return all(not text[a.mark_end : b.mark_start].strip() for a, b in zip(segs, segs[1:]))
+
+    def follows(k: int) -> bool:  # utterance k comes right after k - 1, no narration between
+        return k > 0 and bare(k) and bare(k - 1) and not text[
+            utterances[k - 1].segments[-1].mark_end : utterances[k].segments[0].mark_start].strip()
+
+    def introduced(k: int) -> bool:
+        u = utterances[k]
+        last = u.segments[-1]
+        if text[last.start : last.end].endswith(",") and _READ_AFTER_RE.match(text, last.mark_end):
+            return True
+        clause = re.split(r"(?<=[.!?])\s+", narration_before(k).rstrip())[-1]
+        if clause.endswith(".") and not clause.endswith("follows."):
+            return False  # a sentence of its own, not an introduction
+        # "she was calling out, while her daughter read," — speech, not the letter
+        return bool(_READ_BEFORE_RE.search(clause[-120:])) and not _SPEECH_VERB_RE.search(clause)
+
+    def closing(k: int) -> int | None:
+        """The last index of a letter ending at valediction k (signature included)."""
+        if k + 1 < n and follows(k + 1) and _is_short_line(uttered(k + 1), 4):
+            return k + 1
+        return k
+
+    run_start = [0] * n
+    for k in range(1, n):
+        run_start[k] = run_start[k - 1] if follows(k) else k
+
+    letters: set[int] = set()
+    k = 0
+    while k < n:
+        u = utterances[k]
+        if _is_salutation(uttered(k)) or introduced(k):
+            start = k
+            if _is_salutation(uttered(k)):
+                while start > max(k - 2, run_start[k]) and _is_short_line(uttered(start - 1), 6):
+                    start -= 1
+            end, closed = k, False
+            while end + 1 < n and follows(end + 1) and not closed:
+                end += 1
+                closed = _is_valediction(uttered(end))
+            if closed:
+                end = closing(end)
+            elif introduced(start) or introduced(k):
+                end = k
+            else:
+                k += 1
+                continue
+            letters.update(range(start, end + 1))
+            k = end + 1
+            continue
+        if _is_valediction(uttered(k)) and run_start[k] < k:
+            end = closing(k)
+            letters.update(range(run_start[k], end + 1))
+            k = end + 1
+            continue
+        if u.last_paragraph > u.paragraph and _opens_and_closes_letter(text, u):
+            letters.add(k)
+        k += 1
+    return letters
+
+
+def _opens_and_closes_letter(text: str, u: _Utterance) -> bool:
+    first = text[u.segments[0].start : u.segments[0].end]
+    last = text[u.segments[-1].start : u.segments[-1].end]
+    return "," in first and _is_salutation(first.split(",", 1)[0] + ",") and _is_valediction(last)
+
+
+# Words never said aloud, named by the narration just before them: a look's meaning
+# ("her eyes said:", "as if to say,"), what someone wanted, was tempted or felt like
+# saying, or what someone might have said or was imagined saying.
+_SAY = r"(?:say|ask|add|answer|reply|retort|exclaim|cry|shout|protest|murmur|whisper|tell\s+\w+)"
+_SAYING = r"(?:saying|asking|adding|answering|replying|retorting|exclaiming|crying|shouting|protesting)"
+_SAID = r"(?:said|asked|added|answered|replied|retorted|exclaimed|cried|shouted|protested)"
+_UNSPOKEN_BEFORE_RE = re.compile(
+    r"(?:\b(?:wanted|longed|yearned|ached|itched|was\s+tempted|were\s+tempted|was\s+about|had\s+been\s+about|meant"
+    r"|was\s+dying|was\s+on\s+the\s+point\s+of|resisted\s+the\s+(?:urge|temptation))\s+to(?:\s+\w+)?\s+" + _SAY +
+    r"|\bfelt\s+like\s+" + _SAYING +
+    r"|\bas\s+(?:if|though|who\s+should)\s+(?:to\s+)?say|\bas\s+(?:if|though)\s+\w+\s+(?:had\s+)?(?:said|were\s+saying|would\s+say)"
+    r"|\b(?:seemed|appeared)\s+to\s+say"
+    r"|\b(?:his|her|their|my|your|whose|the)\s+(?:\w+\s+)?(?:eyes|look|looks|glance|smile|face|expression|gesture|silence)"
+    r"\s+(?:said|asked|implored|spoke|plainly\s+said)"
+    r"|\b(?:implied|signified|conveyed)"
+    r"|\b(?:might|would|could|should)\s+have\s+" + _SAID +
+    r"|\b(?:tip\s+of|on)\s+(?:his|her|my|their|your)\s+(?:tongue|lips)\s+to\s+" + _SAY +
+    r"|\bcould\s+(?:fancy|imagine|hear)\s+[\w .'’-]{1,40}?\s+(?:saying|say|adding|add)"
+    r"|\bhow\s+could\s+(?:he|she|I|they|we|you)\s+" + _SAY + r")"
+    r"[^.!?\"“”]{0,30}[\s:,;—–-]*$",
+    re.IGNORECASE,
+)
+# ... or just after them: '"I was, till I saw you," he felt like answering.'
+_UNSPOKEN_AFTER_RE = re.compile(
+    r"[ \t]*,?[ \t]*(?:[\w'’.-]+[ \t]+){0,3}?(?:felt\s+like\s+" + _SAYING + r"|(?:wanted|longed|was\s+tempted)\s+to\s+" + _SAY + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _unspoken(chapter: Chapter, u: _Utterance) -> bool:
+    """Whether narration says the quoted words were not said aloud (see
+    `_UNSPOKEN_BEFORE_RE`): the words are a thought, not dialogue."""
+    text = chapter.text
+    para = chapter.paragraphs[u.paragraph]
+    before = text[para.start : u.segments[0].mark_start].rstrip()
+    clause = re.split(r"(?<=[.!?])\s+", before)[-1] if before else ""
+    if clause and _UNSPOKEN_BEFORE_RE.search(clause[-120:]):
+        return True
+    first = u.segments[0]
+    return text[first.start : first.end].endswith((",", "--", "—")) and bool(
+        _UNSPOKEN_AFTER_RE.match(text, first.mark_end))
+
+
+def _set_apart(chapter: Chapter, utterances: list[_Utterance]) -> dict[int, str]:
+    """id(utterance) -> "written" or "thoughts" for quoted stretches that are not
+    speech: quoted letters (`_letters`) and words never said aloud (`_unspoken`)."""
+    out: dict[int, str] = {}
+    for k in _letters(chapter, utterances):
+        out[id(utterances[k])] = "written"
+    for u in utterances:
+        if id(u) not in out and _unspoken(chapter, u):
+            out[id(u)] = "thoughts"
+    return out
+
+
+def _utterances(chapter: Chapter) -> list[_Utterance]:
+    """Every quoted utterance of `chapter` as segments, in reading order."""
     text = chapter.text
     scan = _scan_single if dialogue_marks(text) == "single" else _scan_double
-    groups: list[tuple[int, list[_Segment]]] = []  # (paragraph index, segments)
-    continuing: list[_Segment] | None = None  # a quotation still open at the last paragraph end
+    groups: list[_Utterance] = []
+    continuing: _Utterance | None = None  # a quotation still open at the last paragraph end
     for p_index, para in enumerate(chapter.paragraphs):
         segments = scan(text[para.start : para.end], para.start)
         segments = _drop_terms(text, para.start, segments)
-        current: list[_Segment] | None = None
+        current: _Utterance | None = None
         if continuing is not None and segments and not text[para.start : segments[0].mark_start].strip():
             current = continuing  # the paragraph opens with a mark: the speech goes on
+            current.last_paragraph = p_index
         continuing = None
         joins = _joins(text, segments)
         for k, seg in enumerate(segments):
             if current is not None and (k == 0 or joins[k - 1]):
-                current.append(seg)
+                current.segments.append(seg)
                 continue
-            current = [seg]
-            groups.append((p_index, current))
-        if current is not None and not current[-1].closed:
+            current = _Utterance(p_index, p_index, [seg])
+            groups.append(current)
+        if current is not None and not current.segments[-1].closed:
             continuing = current
+    return groups
 
+
+def find_quotations(chapter: Chapter) -> list[Quotation]:
+    """Every quoted utterance in `chapter`, in reading order (speaker not yet known),
+    except quoted letters and words never said aloud (see `_set_apart`), which
+    `find_passages` returns as `written` and `thoughts`.
+    Ids are `Q{chapter}-{n}`; the pipeline renumbers them work-wide."""
+    text = chapter.text
+    utterances = _utterances(chapter)
+    set_apart = _set_apart(chapter, utterances)
     quotations: list[Quotation] = []
-    for p_index, segs in groups:
-        spans = tuple((s.start, s.end) for s in segs if s.end > s.start)
+    for u in utterances:
+        if id(u) in set_apart:
+            continue
+        spans = u.spans
         if not spans:
             continue  # "" — an empty pair of marks
         quotations.append(
@@ -394,7 +653,7 @@ def find_quotations(chapter: Chapter) -> list[Quotation]:
                 chapter=chapter.index,
                 spans=spans,
                 text=" ".join(text[s:e] for s, e in spans),
-                paragraph=p_index,
+                paragraph=u.paragraph,
             )
         )
     return quotations
@@ -429,21 +688,21 @@ def is_thought(text: str) -> bool:
 _TITLE_SMALL_WORDS = {"a", "an", "and", "the", "of", "in", "on", "to", "for", "at", "by", "or", "with"}
 
 
-def find_passages(
-    chapter: Chapter, quotations: list[Quotation] | None = None
-) -> tuple[list[Passage], list[Passage]]:
-    """(thoughts, written) for `chapter`.
+def find_passages(chapter: Chapter) -> tuple[list[Passage], list[Passage]]:
+    """(thoughts, written) for `chapter`, each in reading order.
 
     thoughts: italic stretches that pass `is_thought` and do not overlap a
     quotation (marks included) — emphasis inside speech stays speech. Italic runs
     separated only by spaces or punctuation are joined first (markup often splits
-    one thought in two).
-    written: one passage per blockquoted paragraph (a letter, a text message).
-    Pass the chapter's `quotations` when already found, to skip finding them again."""
+    one thought in two). Also quoted words that narration says were never said
+    aloud (`_unspoken`), one passage per span.
+    written: one passage per blockquoted paragraph (a letter, a text message), and
+    one per span of a quoted letter, note or telegram (`_letters`) outside a
+    blockquote."""
     text = chapter.text
-    if quotations is None:
-        quotations = find_quotations(chapter)
-    quoted = [(q_start - 1, q_end + 1) for q in quotations for q_start, q_end in q.spans]
+    utterances = _utterances(chapter)
+    set_apart = _set_apart(chapter, utterances)
+    quoted = [(seg.mark_start, seg.mark_end) for u in utterances for seg in u.segments]
 
     italic: list[list[int]] = []
     for style in chapter.styles:
@@ -454,23 +713,39 @@ def find_passages(
         else:
             italic.append([style.start, style.end])
 
-    thoughts: list[Passage] = []
+    thoughts: list[tuple[int, int]] = []
     for start, end in italic:
         start, end = _trim(text, start, end)
         if end <= start or not is_thought(text[start:end]):
             continue
         if any(q_start < end and start < q_end for q_start, q_end in quoted):
             continue
-        thoughts.append(Passage(f"T{chapter.index}-{len(thoughts) + 1}", chapter.index, start, end, text[start:end]))
+        thoughts.append((start, end))
 
-    written: list[Passage] = []
+    written: list[tuple[int, int]] = []
     for style in chapter.styles:
         if style.style != "blockquote":
             continue
         start, end = _trim(text, style.start, style.end)
         if end > start:
-            written.append(Passage(f"W{chapter.index}-{len(written) + 1}", chapter.index, start, end, text[start:end]))
-    return thoughts, written
+            written.append((start, end))
+    blockquoted = list(written)
+
+    for u in utterances:
+        kind = set_apart.get(id(u))
+        for start, end in u.spans if kind else ():
+            if kind == "thoughts":
+                thoughts.append((start, end))
+            elif not any(b_start <= start and end <= b_end for b_start, b_end in blockquoted):
+                written.append((start, end))
+    return _passages("T", chapter, thoughts), _passages("W", chapter, written)
+
+
+def _passages(prefix: str, chapter: Chapter, spans: list[tuple[int, int]]) -> list[Passage]:
+    return [
+        Passage(f"{prefix}{chapter.index}-{n}", chapter.index, start, end, chapter.text[start:end])
+        for n, (start, end) in enumerate(sorted(spans), 1)
+    ]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
