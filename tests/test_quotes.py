@@ -277,3 +277,76 @@ def test_one_attribution_per_utterance():
     # with only one attribution the three stretches stay one utterance
     chapter = chapter_from_text('"Not today," said Ma Kettle, "but tomorrow, and then we sail."')
     assert quoted(chapter) == [["Not today,", "but tomorrow, and then we sail."]]
+
+
+# -- quoted letters, unspoken words, names and noun phrases -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def asides():
+    chapter = chapter_from_txt("letters_and_asides.txt")
+    return chapter, find_quotations(chapter), find_passages(chapter)
+
+
+def test_only_spoken_lines_are_quotations(asides):
+    chapter, quotes, _ = asides
+    assert [(q.id, q.paragraph, q.spans) for q in quotes] == [
+        ("Q1-1", 6, ((248, 256), (290, 320))),
+        ("Q1-2", 13, ((583, 591), (604, 628))),  # "Dear me," is not a letter's salutation
+        ("Q1-3", 15, ((793, 801),)),
+    ]
+    assert quoted(chapter) == [
+        ["Typical,", "She never signs her full name."], ["Dear me,", "what a fuss over a goat."], ["Marisol!"]]
+
+
+def test_quoted_letter_lines_are_written_passages(asides):
+    chapter, _, (_, written) = asides
+    assert [(w.id, w.start, w.end, w.text) for w in written] == [
+        # introduced by "It ran as follows:": heading line, salutation, body, valediction, signature
+        ("W1-1", 97, 124, "Tuesday, at the lighthouse."),
+        ("W1-2", 128, 138, "Dear Wren,"),
+        ("W1-3", 142, 218, "The tide charts you asked for are in the blue tin. Do not let Ivo near them."),
+        ("W1-4", 222, 233, "Yours ever,"),
+        ("W1-5", 237, 244, "Marisol"),
+        # no salutation: the valediction and signature make the run before them a note
+        ("W1-6", 502, 548, "Gone to the mainland for nails. Feed the goat."),
+        ("W1-7", 552, 572, "Your loving brother,"),
+        ("W1-8", 576, 579, "Tam"),
+        # read aloud from a note
+        ("W1-9", 851, 879, "Back by six. Bring the oars."),
+        # one quotation continued over three paragraphs, from "My dear Ivo," to "Yours, M."
+        ("W1-10", 883, 919, "My dear Ivo, the goat ate the nails."),
+        ("W1-11", 922, 945, "Please do not tell Tam."),
+        ("W1-12", 948, 957, "Yours, M."),
+    ]
+    assert all(w.chapter == 1 and chapter.text[w.start : w.end] == w.text for w in written)
+
+
+def test_words_never_said_aloud_are_thoughts(asides):
+    chapter, _, (thoughts, _) = asides
+    assert [(t.id, t.start, t.end, t.text) for t in thoughts] == [
+        ("T1-1", 371, 385, "Just one peek."),  # his eyes said: "..."
+        ("T1-2", 389, 402, "Not a chance,"),  # "...," she felt like answering
+    ]
+
+
+def test_named_things_and_noun_phrases_are_terms(asides):
+    chapter, quotes, (thoughts, written) = asides
+    texts = [q.text for q in quotes] + [p.text for p in thoughts + written]
+    # called it "the drowned bell," / a "Fine, have it your way" shrug: neither speech nor passage
+    assert not any("drowned bell" in t or "have it your way" in t for t in texts)
+    # but a naming verb before an exclamation is speech: Wren called "Marisol!"
+    assert "Marisol!" in [q.text for q in quotes]
+
+
+def test_a_letter_in_a_blockquote_is_one_written_passage():
+    from ficlens.model import Paragraph, StyleSpan
+
+    blocks = ["She unfolded it.", '"Dear Ivo,"', '"Gone fishing."', '"Yours, Wren"']
+    text = "\n\n".join(blocks)
+    starts = [text.index(b) for b in blocks]
+    paragraphs = tuple(Paragraph(s, s + len(b)) for s, b in zip(starts, blocks))
+    chapter = Chapter(2, None, text, paragraphs, styles=(StyleSpan(18, len(text), "blockquote"),))
+    assert find_quotations(chapter) == []
+    _, written = find_passages(chapter)
+    assert [(w.id, w.start, w.end) for w in written] == [("W2-1", 18, len(text))]
