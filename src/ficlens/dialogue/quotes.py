@@ -439,7 +439,7 @@ _READ_BEFORE_RE = re.compile(
 )
 # Narration about a written text, in the sentences before a colon that introduces it.
 _WRITING_RE = re.compile(
-    r"\b(?:" + _WRITTEN_NOUNS + r"|letters|notes|missive|epistle|contents|sentence|postscript|paper|write|wrote"
+    r"\b(?:" + _WRITTEN_NOUNS + r"|letters|notes|missive|epistle|contents|postscript|paper|write|wrote"
     r"|writes|written|writing|scrawled|scribbled|printed|read|reads)\b",
     re.IGNORECASE,
 )
@@ -459,6 +459,11 @@ _SPEAKING_RE = re.compile(
 _NARRATION_WINDOW = 300
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "mme", "mlle", "messrs", "prof", "rev", "capt", "col", "gen", "lt", "sr", "jr"}
 _SENTENCE_BREAK_RE = re.compile(r"[.!?][\"”’']?\s+")
+
+
+# Speech that quotes the written text and goes on ('I read the label: "One powder
+# at bedtime.' No, I see nothing unusual."'): an inner closing mark, then more words.
+_QUOTED_THEN_SPOKEN_RE = re.compile(r"[.!?,]['’]\s+[A-Za-z]")
 
 
 def _last_sentence(narration: str) -> str:
@@ -580,7 +585,7 @@ def _letters(chapter: Chapter, utterances: list[_Utterance]) -> set[int]:
                 closed = _is_valediction(uttered(end))
             if closed:
                 end = closing(end)
-            elif introduced(start) or introduced(k):
+            elif (introduced(start) or introduced(k)) and not _QUOTED_THEN_SPOKEN_RE.search(uttered(k)):
                 end = k
             else:
                 k += 1
