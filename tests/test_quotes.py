@@ -318,6 +318,9 @@ def test_quoted_letter_lines_are_written_passages(asides):
         ("W1-10", 883, 919, "My dear Ivo, the goat ate the nails."),
         ("W1-11", 922, 945, "Please do not tell Tam."),
         ("W1-12", 948, 957, "Yours, M."),
+        # a signature in capitals ends a note too
+        ("W1-13", 1013, 1042, "Took the boat. Back Thursday."),
+        ("W1-14", 1046, 1055, "IVO PELL."),
     ]
     assert all(w.chapter == 1 and chapter.text[w.start : w.end] == w.text for w in written)
 

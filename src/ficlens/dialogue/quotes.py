@@ -494,6 +494,13 @@ def _is_valediction(text: str) -> bool:
     return _words(text) <= (8 if text.endswith((",", "&c.", "&c")) else 4)
 
 
+def _is_signature(text: str) -> bool:
+    """A signature in capitals: "FITZWILLIAM DARCY." "E. GARDINER." """
+    words = text.split()
+    return 2 <= len(words) <= 4 and text.rstrip().endswith(".") and all(
+        re.fullmatch(r"[A-Z][A-Z.]*,?", w) for w in words)
+
+
 def _is_short_line(text: str, words: int) -> bool:
     """A signature ("LYDIA BENNET.") or a heading line ("Hunsford, Kent,")."""
     return 0 < _words(text) <= words and "?" not in text and "!" not in text
@@ -510,7 +517,8 @@ def _letters(chapter: Chapter, utterances: list[_Utterance]) -> set[int]:
     (no narration). Rule: a run holding a salutation ("Dear Sir," "My dearest
     Lizzy," — with up to two heading lines before it: "Hunsford, Kent,"
     "Monday.") or a valediction ("Yours, &c." "Your affectionate friend," — with a
-    signature line after it) is a letter from the salutation, or the start of the
+    signature line after it) or ends in a signature in capitals ("E. GARDINER.")
+    is a letter from the salutation, or the start of the
     run, to the valediction and signature; a salutation without a valediction
     counts only when narration just before the run introduces a written text.
     Narration that introduces a written text as its last words ("In it he read:",
@@ -593,8 +601,8 @@ def _letters(chapter: Chapter, utterances: list[_Utterance]) -> set[int]:
             letters.update(range(start, end + 1))
             k = end + 1
             continue
-        if _is_valediction(uttered(k)) and run_start[k] < k:
-            end = closing(k)
+        if run_start[k] < k and (_is_valediction(uttered(k)) or _is_signature(uttered(k))):
+            end = closing(k) if _is_valediction(uttered(k)) else k
             letters.update(range(run_start[k], end + 1))
             k = end + 1
             continue
