@@ -353,3 +353,14 @@ def test_a_letter_in_a_blockquote_is_one_written_passage():
     assert find_quotations(chapter) == []
     _, written = find_passages(chapter)
     assert [(w.id, w.start, w.end) for w in written] == [("W2-1", 18, len(text))]
+
+
+def test_unspoken_cue_followed_by_speech_is_speech():
+    chapter = chapter_from_text(
+        'Her look said plenty, but she only murmured: "Fine."\n\n'
+        'He wanted to say: "Stay." He said nothing.'
+    )
+    assert quoted(chapter) == [["Fine."]]
+    thoughts, written = find_passages(chapter)
+    assert [(t.start, t.end, t.text) for t in thoughts] == [(73, 78, "Stay.")]
+    assert written == []
