@@ -53,7 +53,7 @@ FOLDS = 5
 L2 = 1.0
 STEPS = 400
 LEARNING_RATE = 0.05
-STAGES = 2
+STAGES = 3
 
 
 @dataclass

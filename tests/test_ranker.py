@@ -83,3 +83,35 @@ def test_ranker_keeps_the_rules_answers_on_a_clear_fixture():
     rules = attribute_speakers(work, a.parses, a.quotations, a.characters, ranker=None)
     assert [q.speaker for q in ranked] == [q.speaker for q in rules]
     assert all(0.0 < q.confidence <= 1.0 for q in ranked if q.speaker)
+
+
+def static(tables, i: int, name: str) -> dict[str, float]:
+    """Candidate name -> value of one static feature for quotation `i`."""
+    col = ranker.STATIC_FEATURES.index(name)
+    return {who: float(row[col]) for who, row in zip(tables.candidates[i], tables.static[i])}
+
+
+def test_paragraph_subject_nearby_mentions_and_pronoun_gender_rank():
+    work = read_work(FIXTURES / "speakers" / "market_day.txt")
+    a = Analysis(work)
+    parse_layer(a)
+    quotations_layer(a)
+    characters_layer(a)
+    tables = candidate_tables(work, a.parses, a.quotations, a.characters)
+    names = {c.id: c.name for c in a.characters.characters}
+
+    def by_name(values):
+        return {names[who]: value for who, value in values.items()}
+
+    texts = [q.text for q in tables.rule_quotes]
+    # "Rosalind shook her head. "Not since Tuesday."": she is the paragraph's subject
+    i = texts.index("Not since Tuesday.")
+    assert by_name(static(tables, i, "subject_first")) == {"Rosalind Fenwick": 1.0, "Oliver Pike": 0.0, "Wren": 0.0}
+    assert by_name(static(tables, i, "subject_here"))["Rosalind Fenwick"] == 1.0
+    # counted over this paragraph and the two before, up to 4: Rosalind, her; his (the
+    # fishmonger is no character: the layer resolves it to Oliver), Oliver's, he
+    assert by_name(static(tables, i, "near_mentions")) == {"Rosalind Fenwick": 0.5, "Oliver Pike": 0.75, "Wren": 0.0}
+    # "Somebody has to," he said: Oliver is the nearest "he" in the narration
+    i = texts.index("Somebody has to,")
+    assert by_name(static(tables, i, "gender_recent_0")) == {"Oliver Pike": 1.0, "Rosalind Fenwick": 0.0, "Wren": 0.0}
+    assert not any(static(tables, i, "gender_recent_1_plus").values())

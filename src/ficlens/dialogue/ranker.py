@@ -53,6 +53,13 @@ STATIC_FEATURES = (
     "narrator",               # the first-person narrator
     "prominence",             # log mentions, scaled to the work's most mentioned character
     "speaking",               # log explicit lines in the rules' first pass, scaled likewise
+    "gender_recent_0",        # the nearest character in the narration of the cue pronoun's gender
+    "gender_recent_1_plus",   # ... a farther one of that gender
+    "subject_here",           # a clause subject in this paragraph's narration
+    "subject_first",          # ... its first one
+    "near_mentions",          # narration mentions in this paragraph and the NEAR_PARAGRAPHS before (0..1)
+    "spoke_last_conversation",  # spoke in the chapter's previous conversation
+    "out_of_scene",           # neither in the narration since the last scene break (or chapter start) nor a speaker of this conversation
 )
 # Facts about the conversation's turns, given who is thought to speak each turn:
 # the rules' answers at first, then the previous stage's.
@@ -94,6 +101,7 @@ def static_rows(candidates: Sequence[str], facts: dict, attributor: Any) -> np.n
     speaking = attributor.speaking or {}
     top_speaking = math.log1p(max(speaking.values(), default=0)) or 1.0
     recent = facts["recent"]
+    same_gender = [who for who in recent if gender.get(who) == cue_gender] if cue_gender else []
     for r, who in enumerate(candidates):
         g = gender.get(who, "unknown")
         values = {
@@ -114,6 +122,13 @@ def static_rows(candidates: Sequence[str], facts: dict, attributor: Any) -> np.n
             "prominence": math.log1p(attributor.prominence.get(who, 0)) / top_mentions,
             "speaking": math.log1p(speaking.get(who, 0)) / top_speaking,
         }
+        values["subject_here"] = who in facts["subjects"]
+        values["subject_first"] = bool(facts["subjects"]) and who == facts["subjects"][0]
+        values["near_mentions"] = min(facts["near"].get(who, 0), 4) / 4
+        values["spoke_last_conversation"] = who in facts["spoke_last_conversation"]
+        values["out_of_scene"] = who not in facts["in_scene"]
+        if cue_gender is not None and who in same_gender:
+            values["gender_recent_0" if same_gender.index(who) == 0 else "gender_recent_1_plus"] = True
         ago = facts["named_ago"].get(who)
         if ago is not None:
             values["named_prev_1" if ago == 1 else "named_prev_2_plus"] = True

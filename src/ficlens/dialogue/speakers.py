@@ -58,6 +58,8 @@ CONFIDENCE = {"explicit": 0.93, "description": 0.75, "anaphoric": 0.7, "narrator
               "beat": 0.6, "alternation": 0.5, "fallback": 0.3}
 
 RECENT_WINDOW = 2500  # characters of narration before a quotation the ranker looks back over
+RECENT_CHARACTERS = 6  # ... and how many distinct characters it takes from there
+NEAR_PARAGRAPHS = 2  # paragraphs before the quotation's own whose narration mentions are counted
 
 _VOCATIVE_END = re.compile(r",\s*((?:[A-Z][\w'’.-]*\s?){1,4})[.!?]*\s*$")
 _VOCATIVE_START = re.compile(r"^\s*(?:(?:Oh|O|Ah|Well|Yes|No|Dear|My dear)[,!]?\s+)?((?:[A-Z][\w'’.-]*\s?){1,4}),")
@@ -253,6 +255,13 @@ class _ChapterAttributor:
         self.narration_mentions = [m for m in mentions if m.kind in ("name", "pronoun", "description")
                                    and not inside_quote(m.start)]
         self.narration_starts = [m.start for m in self.narration_mentions]
+        self._narration_start_set = set(self.narration_starts)
+        self._narration_starts_of: dict[str, list[int]] = {}  # character -> its narration mentions
+        for m in self.narration_mentions:
+            if m.character:
+                self._narration_starts_of.setdefault(m.character, []).append(m.start)
+        self._subjects_of: dict[int, list[str]] = {}  # paragraph -> `_paragraph_subjects`
+        self._speakers_by_conversation: dict[int, tuple[str, ...]] | None = None
         self.gender = {c.id: c.gender for c in characters.characters}
         self.narrator = getattr(characters, "narrator", None)
         self.resolve_name = getattr(characters, "resolve_name", lambda text: None)
@@ -530,7 +539,7 @@ class _ChapterAttributor:
         para = paragraphs[ctx.paragraph]
         recent: list[str] = []  # distinct characters in the narration before, nearest first
         i = bisect.bisect_left(self.narration_starts, start) - 1
-        while i >= 0 and len(recent) < 6 and self.narration_mentions[i].start >= start - RECENT_WINDOW:
+        while i >= 0 and len(recent) < RECENT_CHARACTERS and self.narration_mentions[i].start >= start - RECENT_WINDOW:
             who = self.narration_mentions[i].character
             if who and who not in recent:
                 recent.append(who)
@@ -553,6 +562,11 @@ class _ChapterAttributor:
         cue_characters = [c.character for c in ctx.cues if c.character]
         spoke = [t.speaker for t in reversed(ctx.history)]
         spoke_after = [self.turn_speakers.get((conversation, turn + k)) for k in (1, 2)]
+        spoke_last_conversation = self._conversation_speakers().get(conversation - 1, ())
+        near_start = paragraphs[max(0, ctx.paragraph - NEAR_PARAGRAPHS)].start
+        near = Counter(self._narration_characters(near_start, start))
+        subjects = self._paragraph_subjects(ctx.paragraph)
+        scene_start = max((b.offset for b in self.chapter.scene_breaks if b.offset <= start), default=0)
         candidates: list[str] = []
         for who in (q.speaker, ctx.speaker, *cue_characters, *spoke, *spoke_after, *named_ago, *named_next,
                     *recent, *sorted(before), *sorted(after), *sorted(previous), self.narrator):
@@ -562,8 +576,42 @@ class _ChapterAttributor:
             rule=q.speaker, rule_before_rereading=ctx.speaker, cue=ctx.cue, cue_characters=cue_characters,
             named_ago=named_ago, named_here=ctx.named, named_next=named_next, recent=recent,
             before=before, after=after, previous=previous, in_quote=in_quote,
+            near=near, subjects=subjects, spoke_last_conversation=set(spoke_last_conversation),
+            in_scene={who for who in candidates if self._mentioned_between(who, scene_start, start)} | set(spoke),
         )
         return candidates, static_rows(candidates, facts, self)
+
+    def _mentioned_between(self, character: str, start: int, end: int) -> bool:
+        """Whether the narration mentions `character` within [start, end)."""
+        starts = self._narration_starts_of.get(character, ())
+        i = bisect.bisect_left(starts, start)
+        return i < len(starts) and starts[i] < end
+
+    def _conversation_speakers(self) -> dict[int, tuple[str, ...]]:
+        """conversation -> who speaks in it (the rules' answers), in order of first line."""
+        if self._speakers_by_conversation is None:
+            by: dict[int, list[str]] = {}
+            for (conversation, _turn), who in sorted(self.turn_speakers.items()):
+                if who not in by.setdefault(conversation, []):
+                    by[conversation].append(who)
+            self._speakers_by_conversation = {c: tuple(w) for c, w in by.items()}
+        return self._speakers_by_conversation
+
+    def _paragraph_subjects(self, paragraph: int) -> list[str]:
+        """Characters that are clause subjects in the paragraph's narration, in order
+        ("Tom set down his cup": the paragraph is about Tom)."""
+        found = self._subjects_of.get(paragraph)
+        if found is None:
+            para = self.chapter.paragraphs[paragraph]
+            found = []
+            for tok, pos in self._tokens_of_paragraph(para):
+                if tok.dep_ not in SUBJECT_DEPS:
+                    continue
+                m = self._mention_at(pos, pos + len(tok.text))
+                if m is not None and m.start in self._narration_start_set:
+                    found.append(m.character)
+            self._subjects_of[paragraph] = found
+        return found
 
     def _participants(self, history: list[Turn]) -> list[str]:
         """Who is in the conversation, most recent first: speakers and people named."""
