@@ -4,6 +4,7 @@ place in the pipeline (the rules' answers re-ranked, not replaced wholesale)."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from importlib import resources
 from types import SimpleNamespace
 
@@ -70,13 +71,19 @@ def test_a_model_for_other_features_is_refused():
         ranker.Ranker([[0.0, 1.0]], features=["rule", "cue"])
 
 
-def test_ranker_keeps_the_rules_answers_on_a_clear_fixture():
+@lru_cache(maxsize=1)
+def market_day():
+    """The fixture's analysis up to the characters, and its candidate tables."""
     work = read_work(FIXTURES / "speakers" / "market_day.txt")
     a = Analysis(work)
     parse_layer(a)
     quotations_layer(a)
     characters_layer(a)
-    tables = candidate_tables(work, a.parses, a.quotations, a.characters)
+    return work, a, candidate_tables(work, a.parses, a.quotations, a.characters)
+
+
+def test_ranker_keeps_the_rules_answers_on_a_clear_fixture():
+    work, a, tables = market_day()
     assert len(tables.candidates) == len(tables.rule_quotes) == len(a.quotations)
     assert all(q.speaker in cands for q, cands in zip(tables.rule_quotes, tables.candidates) if q.speaker)
     ranked = attribute_speakers(work, a.parses, a.quotations, a.characters)
@@ -92,12 +99,7 @@ def static(tables, i: int, name: str) -> dict[str, float]:
 
 
 def test_paragraph_subject_nearby_mentions_and_pronoun_gender_rank():
-    work = read_work(FIXTURES / "speakers" / "market_day.txt")
-    a = Analysis(work)
-    parse_layer(a)
-    quotations_layer(a)
-    characters_layer(a)
-    tables = candidate_tables(work, a.parses, a.quotations, a.characters)
+    _work, a, tables = market_day()
     names = {c.id: c.name for c in a.characters.characters}
 
     def by_name(values):
