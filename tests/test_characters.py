@@ -183,6 +183,12 @@ def test_a_name_that_speaks_is_a_person_whatever_spacy_labels_it():
     assert roster(layer) == {"Georgia": ((), "she", False), "Owen": ((), "he", False)}
 
 
+def test_a_name_only_ever_in_capitals_is_an_alias_not_the_name():
+    # the letter's signature "HENRY MARSH" is the fullest form, but the text writes him "Mr. Marsh"
+    work, layer = analysed("signature.txt")
+    assert roster(layer) == {"Mr. Marsh": (("HENRY MARSH",), "he", False), "Clara": ((), "she", False)}
+
+
 # -- first-person narration ---------------------------------------------------------------
 
 

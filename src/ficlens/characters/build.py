@@ -356,14 +356,16 @@ def _shared_surnames(clustering: Clustering, keep: list[int]) -> set[str]:
 
 def _fullest(cluster: Cluster, infos: dict[tuple, FormInfo]) -> str | None:
     """The fullest name used: most name words, then the most frequent; spelled as
-    most often written (not an all-capitals heading or signature)."""
+    most often written (not an all-capitals heading or signature). A form only ever
+    written in capitals ("HENRY MARSH" signing a letter) names the character only
+    when the text gives no other."""
     best = None
     for key in cluster.keys:
         info = infos.get(key)
         if info is None or not info.surfaces:
             continue
         surface = max(info.surfaces.items(), key=lambda kv: (not kv[0].isupper(), kv[1]))[0]
-        rank = (len(info.form.core), info.count)
+        rank = (not surface.isupper(), len(info.form.core), info.count)
         if best is None or rank > best[0]:
             best = (rank, surface)
     return best[1] if best else None
