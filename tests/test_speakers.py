@@ -109,6 +109,17 @@ def test_example_work_named_speakers():
     assert line(lines, "Which Crane?")[1] == "Nora Crane"
 
 
+def test_an_unnamed_stranger_is_nobody_not_the_only_named_person():
+    """Chapter 1 of the example: a man not yet named talks with Maggie. His lines
+    (one cued "he said", the rest by turn-taking) have no speaker; hers stay hers."""
+    lines, _ = script(EXAMPLE_WORK)
+    run = ["I was just out", "At eleven at night", "I don’t sleep very well", "In a gale",
+           "It wasn’t a gale when I set off", "It’s been a gale since Tuesday", "It was a smaller gale"]
+    assert [line(lines, start)[1] for start in run] == [
+        None, "Margaret Thorne", None, "Margaret Thorne", None, "Margaret Thorne", None,
+    ]
+
+
 def test_a_speaker_with_a_place_name_gets_her_lines():
     lines, _ = script(FIXTURES / "characters" / "place_named.txt")
     assert [(speaker, kind) for _text, speaker, _to, kind in lines] == [

@@ -243,11 +243,31 @@ class Ranker:
     def choose(self, tables: Any) -> list[Quotation]:
         """The rules' quotations with each speaker replaced by the ranker's choice."""
         speakers, confidence = self.decide(tables)
+        speakers = keep_abstentions(tables, speakers)
         return [
-            _with_speaker(q, speaker, conf, attributor) if tables.candidates[i] else q
+            (_with_speaker(q, speaker, conf, attributor) if speaker else q) if tables.candidates[i] else q
             for i, (q, speaker, conf, attributor) in enumerate(
                 zip(tables.rule_quotes, speakers, confidence, tables.attributors))
         ]
+
+
+def keep_abstentions(tables: Any, speakers: Sequence[str | None]) -> list[str | None]:
+    """Where the rules found nobody, the ranker names a speaker only when its pick breaks
+    neither reason the rules had: not a woman for "he said" (or the reverse), and not
+    the speaker of the turn just before (a new paragraph is a new speaker). A softmax
+    over candidates always picks one, so without this an unnamed stranger's lines all
+    went to the one named person in the scene."""
+    clash = _STATIC_INDEX["gender_clash"]
+    by_turn = turn_speakers(tables, speakers)
+    out = list(speakers)
+    for i, (q, speaker) in enumerate(zip(tables.rule_quotes, speakers)):
+        if q.speaker is not None or speaker is None or speaker not in tables.candidates[i]:
+            continue
+        chapter, conversation, turn = tables.turns[i]
+        row = tables.static[i][tables.candidates[i].index(speaker)]
+        if row[clash] or (turn > 0 and by_turn.get((chapter, conversation, turn - 1)) == speaker):
+            out[i] = None
+    return out
 
 
 def _with_speaker(q: Quotation, speaker: str, confidence: float, attributor: Any) -> Quotation:
