@@ -245,7 +245,7 @@ class Ranker:
         speakers, confidence = self.decide(tables)
         speakers = keep_abstentions(tables, speakers)
         return [
-            (_with_speaker(q, speaker, conf, attributor) if speaker else q) if tables.candidates[i] else q
+            _with_speaker(q, speaker, conf, attributor) if tables.candidates[i] and speaker else q
             for i, (q, speaker, conf, attributor) in enumerate(
                 zip(tables.rule_quotes, speakers, confidence, tables.attributors))
         ]

@@ -115,27 +115,16 @@ class ChapterBuilder:
         end_paragraph (for a block), open_style, append_text, close_style, end_paragraph."""
         if is_block and not (self._para or self._open_styles or self._para_styles):
             # The common case, a whole paragraph in one text node: the general path's
-            # steps (collapse, NFC, trim, marker check, commit) inlined, since this
-            # runs once per paragraph of every HTML chapter.
+            # steps (collapse, NFC, trim, marker check, commit) without its
+            # per-fragment bookkeeping, since this runs once per paragraph.
             text = clean_text(text).strip(" ")
             if not text or text.isspace():
                 return
-            first = text[0]
+            first = text[0]  # is_scene_break_marker's own first test, without its strip()
             if (first in _MARKER_FIRST_CHARS or first.isspace()) and is_scene_break_marker(text):
                 self.scene_break(text.strip())
-                return
-            if self._paragraphs:
-                self._parts.append(PARAGRAPH_SEPARATOR)
-                self._length += len(PARAGRAPH_SEPARATOR)
-            start = self._length
-            end = self._length = start + len(text)
-            if self._pending_break is not None:
-                self._breaks.append(SceneBreak(start, self._pending_break))
-                self._pending_break = None
-            if style:
-                self._styles.append(StyleSpan(start, end, style))  # type: ignore[arg-type]
-            self._parts.append(text)
-            self._paragraphs.append(Paragraph(start, end))
+            else:
+                self._commit_paragraph(text, style)
             return
         if is_block and self._para:
             self.end_paragraph()
@@ -194,7 +183,9 @@ class ChapterBuilder:
         self._para_styles = []
         self._open_styles = carried
 
-    def _commit_paragraph(self, text: str) -> None:
+    def _commit_paragraph(self, text: str, whole_style: str | None = None) -> None:
+        """Append `text` as the next paragraph with the styles recorded for it;
+        `whole_style` covers all of it (an element holding only text)."""
         if self._paragraphs:
             self._parts.append(PARAGRAPH_SEPARATOR)
             self._length += len(PARAGRAPH_SEPARATOR)
@@ -202,6 +193,8 @@ class ChapterBuilder:
         if self._pending_break is not None:
             self._breaks.append(SceneBreak(start, self._pending_break))
             self._pending_break = None
+        if whole_style:
+            self._styles.append(StyleSpan(start, start + len(text), whole_style))  # type: ignore[arg-type]
         for s, e, style in self._para_styles:
             e = min(e, len(text))
             if e > s:
