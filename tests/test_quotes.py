@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from ficlens.dialogue.quotes import dialogue_marks, find_passages, find_quotations, is_thought
+from ficlens import analyze
+from ficlens.dialogue.quotes import dialogue_marks, find_passages, find_quotations, is_thought, split_continued
+from ficlens.export.script import render_script
 from ficlens.ingest import read_work
 from ficlens.ingest.builder import ChapterBuilder
-from ficlens.model import Chapter
+from ficlens.model import Chapter, Work, WorkMeta
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dialogue"
 
@@ -29,6 +31,12 @@ def chapter_from_text(text: str) -> Chapter:
     for block in text.split("\n\n"):
         builder.add_paragraph(block)
     return builder.build(3)
+
+
+def scanned(name: str):
+    """(chapter, quotations, (thoughts, written)) of a fixture."""
+    chapter = chapter_from_txt(name)
+    return chapter, find_quotations(chapter), find_passages(chapter)
 
 
 def quoted(chapter: Chapter) -> list[list[str]]:
@@ -114,6 +122,38 @@ def test_quote_continued_across_paragraphs_is_one_quotation(curly):
     assert len(quotes) == 11
 
 
+def test_continued_speech_is_one_quotation_per_paragraph_linked_by_continues():
+    chapter = chapter_from_txt("continued_speech.txt")
+    utterances = find_quotations(chapter)  # one utterance: the speakers layer sees one turn
+    assert [q.spans for q in utterances] == [((1, 21), (38, 61), (64, 122), (125, 161)), ((165, 170),)]
+    parts = split_continued(Work(WorkMeta(), (chapter,)), utterances)
+    assert [(q.id, q.paragraph, q.spans, q.continues) for q in parts] == [
+        ("Q1-1", 0, ((1, 21), (38, 61)), None),
+        ("Q1-1.2", 1, ((64, 122),), "Q1-1"),
+        ("Q1-1.3", 2, ((125, 161),), "Q1-1.2"),
+        ("Q1-2", 3, ((165, 170),), None),
+    ]
+    assert parts[1].text == "If the boat is not past the bar by then, we wait for dark."
+    assert parts[2].text == "And nobody argues with the ferryman."
+
+
+def test_continued_speech_parts_share_the_speaker_and_read_as_continued():
+    doc = analyze(read_work(FIXTURES / "continued_speech.txt"))
+    names = {c["id"]: c["name"] for c in doc["characters"]}
+    assert [(q["id"], q["spans"], names.get(q["speaker"]), q.get("continues")) for q in doc["quotes"]] == [
+        ("Q1", [[1, 21], [38, 61]], "Marisol", None),
+        ("Q2", [[64, 122]], "Marisol", "Q1"),
+        ("Q3", [[125, 161]], "Marisol", "Q2"),
+        ("Q4", [[165, 170]], "Oren", None),
+    ]
+    assert {c["name"]: c["quotes"] for c in doc["characters"]} == {"Marisol": 1, "Oren": 1}  # one speech, one line
+    assert render_script(doc).splitlines()[1:4] == [
+        "Marisol: Listen, both of you, … The tide turns at four.",
+        "Marisol (cont.): If the boat is not past the bar by then, we wait for dark.",
+        "Marisol (cont.): And nobody argues with the ferryman.",
+    ]
+
+
 # -- straight double marks ------------------------------------------------------------------
 
 
@@ -150,6 +190,46 @@ def test_unclosed_straight_quote_recovers_at_paragraph_end(straight):
     assert quotes[4].spans == ((383, 437),)
     assert chapter.text[383:437] == "You never close your quotes, Ivo said, and walked out."
     assert len(quotes) == 5  # the next paragraph opens with no mark: nothing continues
+
+
+# -- a sentence that goes on after an attribution; letters signed or named after -------------
+
+
+@pytest.fixture(scope="module")
+def goes_on():
+    return scanned("sentence_goes_on.txt")
+
+
+def test_sentence_going_on_after_a_long_attribution_is_one_utterance(goes_on):
+    chapter, quotes, _ = goes_on
+    assert quotes[0].spans == ((1, 15), (76, 99))
+    assert [chapter.text[s:e] for s, e in quotes[0].spans] == ["Good gracious!", "it is past six already."]
+
+
+def test_lower_case_after_whole_sentences_of_narration_is_a_new_utterance(goes_on):
+    chapter, quotes, _ = goes_on
+    assert [(q.paragraph, q.spans) for q in quotes[1:3]] == [(1, ((103, 108),)), (1, ((215, 226),))]
+    assert chapter.text[215:226] == "never mind."
+
+
+def test_quotation_signed_off_inside_is_a_letter(goes_on):
+    chapter, quotes, (_, written) = goes_on
+    assert 2 not in {q.paragraph for q in quotes}
+    assert (written[0].start, written[0].end) == (230, 399)
+    assert written[0].text.endswith("Yours ever, Marisol.")
+
+
+def test_yours_in_speech_is_not_a_signature(goes_on):
+    chapter, quotes, _ = goes_on
+    assert quotes[3].spans == ((403, 426), (440, 475))
+    assert chapter.text[440:475] == "Yours is the red one, and it leaks."
+
+
+def test_quotation_the_narration_then_calls_this_note_is_written(goes_on):
+    chapter, quotes, (_, written) = goes_on
+    assert len(quotes) == 4
+    assert [(w.start, w.end) for w in written] == [(230, 399), (479, 624)]
+    assert chapter.text[479:624].startswith("Gone to the mainland")
 
 
 # -- single marks -------------------------------------------------------------------------------
@@ -284,8 +364,7 @@ def test_one_attribution_per_utterance():
 
 @pytest.fixture(scope="module")
 def asides():
-    chapter = chapter_from_txt("letters_and_asides.txt")
-    return chapter, find_quotations(chapter), find_passages(chapter)
+    return scanned("letters_and_asides.txt")
 
 
 def test_only_spoken_lines_are_quotations(asides):

@@ -166,7 +166,9 @@ class Span:
 class Quotation:
     """One utterance: one or more spans of quoted text (the marks themselves are
     outside the spans), e.g. two spans for "I was out," he said, "for a walk."
-    `paragraph` is the index (0-based) of the chapter paragraph it starts in."""
+    `paragraph` is the index (0-based) of the chapter paragraph it starts in.
+    A speech running over several paragraphs is one quotation per paragraph, each
+    later part naming the part before it in `continues`."""
 
     id: str
     chapter: int
@@ -178,6 +180,7 @@ class Quotation:
     kind: QuoteKind | None = None
     confidence: float = 0.0
     cue: Span | None = None  # the mention that licensed the attribution
+    continues: str | None = None  # id of the previous part of a speech continued over paragraphs
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,12 @@ def speakers_layer(a: Analysis) -> None:
     a.quotations = attribute_speakers(a.work, a.parses, a.quotations, a.characters)
 
 
+def continued_layer(a: Analysis) -> None:
+    from .dialogue.quotes import split_continued
+
+    a.quotations = split_continued(a.work, a.quotations)
+
+
 def times_layer(a: Analysis) -> None:
     from .narrative.times import find_times
 
@@ -109,6 +115,9 @@ LAYERS: list[tuple[str, Layer]] = [
     ("quotations", quotations_layer),
     ("characters", characters_layer),
     ("speakers", speakers_layer),
+    # A speech continued over paragraphs is one turn for the speakers layer, then one
+    # quotation per paragraph (linked by `continues`) for everything after it.
+    ("continued", continued_layer),
     # Narrative layers (issue 4): times and places read the parses (places also the
     # characters, so a place is never a character); scenes need all of the above.
     ("times", times_layer),

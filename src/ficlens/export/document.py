@@ -51,8 +51,9 @@ def layers_document(analysis) -> dict[str, Any]:
     quotations = sorted(analysis.quotations, key=lambda q: (q.chapter, q.spans[0][0]))
     lines: dict[str, int] = {}
     for q in quotations:
-        if q.speaker:
+        if q.speaker and not q.continues:  # a speech continued over paragraphs is one line
             lines[q.speaker] = lines.get(q.speaker, 0) + 1
+    new_id = {q.id: f"Q{i}" for i, q in enumerate(quotations, 1)}
     if analysis.characters is not None:
         out["characters"] = [
             {"id": c.id, "name": c.name, "aliases": list(c.aliases), "gender": c.gender,
@@ -69,7 +70,8 @@ def layers_document(analysis) -> dict[str, Any]:
          "spans": [list(s) for s in q.spans], "text": q.text,
          "speaker": q.speaker, "addressees": list(q.addressees), "kind": q.kind,
          "confidence": round(q.confidence, 3),
-         "cue": None if q.cue is None else {"chapter": q.cue.chapter, "start": q.cue.start, "end": q.cue.end}}
+         "cue": None if q.cue is None else {"chapter": q.cue.chapter, "start": q.cue.start, "end": q.cue.end},
+         **({"continues": new_id[q.continues]} if q.continues else {})}
         for i, q in enumerate(quotations, 1)
     ]
     for name in ("thoughts", "written"):
