@@ -232,6 +232,12 @@ def test_quotation_the_narration_then_calls_this_note_is_written(goes_on):
     assert chapter.text[479:624].startswith("Gone to the mainland")
 
 
+def test_so_called_after_a_title_is_not_an_attribution(goes_on):
+    chapter, quotes, _ = goes_on
+    assert chapter.text[702:715] == "Drowned Bell,"
+    assert 6 not in {q.paragraph for q in quotes}
+
+
 # -- single marks -------------------------------------------------------------------------------
 
 

@@ -316,9 +316,10 @@ def _is_interruption(text: str, first: _Segment, second: _Segment) -> bool:
 
 _CLAUSE_END_RE = re.compile(r"[.!?;:]\s")
 # A verb of saying within the two words after a closing mark: "Tilney," he repeated.
-# ("the plan," as she called it: "as" makes it a term, not an attribution).
+# ("the plan," as she called it; the "Avenue," so called by the village: "as" and
+# "so" make it a term, not an attribution).
 _ATTRIBUTION_AFTER_RE = re.compile(
-    r"[\s,]*(?!as\b)(?:[\w'’.-]+\s+){0,2}?" + _SPEECH_VERB_RE.pattern, re.IGNORECASE
+    r"[\s,]*(?!as\b|so\b)(?:[\w'’.-]+\s+){0,2}?" + _SPEECH_VERB_RE.pattern, re.IGNORECASE
 )
 _TITLE_WORD_RE = re.compile(r"[A-Z0-9][\w'’.-]*|a|an|and|the|of|in|on|to|for|at|by|or|with|de|la|von")
 
