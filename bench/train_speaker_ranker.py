@@ -26,7 +26,6 @@ fixed iteration count, no sampling). TEST novels are refused.
 from __future__ import annotations
 
 import argparse
-import json
 import pickle
 import sys
 import time
@@ -38,7 +37,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from speaker_dev import cached_parses  # noqa: E402
 
-from ficlens.dialogue.ranker import FEATURES, Ranker, design, group_softmax, turn_speakers  # noqa: E402
+from ficlens.dialogue.ranker import (  # noqa: E402
+    LinearStage, Ranker, TreeStage, design, group_softmax, tree_design, turn_speakers)
 from ficlens.dialogue.speakers import CandidateTables, candidate_tables  # noqa: E402
 from ficlens.eval.matching import combine, map_characters, match_quotations  # noqa: E402
 from ficlens.eval.pdnc import TEST_NOVELS, load_novel, novel_folders, predicted_quotes, score_document  # noqa: E402
@@ -54,6 +54,11 @@ L2 = 1.0
 STEPS = 400
 LEARNING_RATE = 0.05
 STAGES = 3
+# The boosted-tree ranker (`--kind trees`, needs `pip install -e '.[train]'`).
+TREE_ROUNDS = 300
+TREE_PARAMS = dict(objective="lambdarank", num_leaves=15, learning_rate=0.05, min_data_in_leaf=50,
+                   lambdarank_truncation_level=30, deterministic=True, force_row_wise=True,
+                   num_threads=2, seed=1, verbose=-1)
 
 
 @dataclass
@@ -112,10 +117,9 @@ def collect(root: str, nlp) -> list[NovelData]:
     return data
 
 
-def fit_stage(novels: list[NovelData], designs: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
-    """Conditional-logit weights for one stage from each novel's design matrix
-    (`ranker.design`); only quotations with a right candidate among two or more
-    teach anything."""
+def training_groups(novels: list[NovelData], designs: list[tuple[np.ndarray, np.ndarray]]):
+    """The rows, 0/1 targets and group sizes of the quotations that teach anything:
+    a right candidate among two or more."""
     xs, targets, sizes = [], [], []
     for nd, (x, starts) in zip(novels, designs):
         indexed = [i for i, c in enumerate(nd.tables.candidates) if c]
@@ -129,8 +133,12 @@ def fit_stage(novels: list[NovelData], designs: list[tuple[np.ndarray, np.ndarra
             target[right] = 1.0
             targets.append(target)
             sizes.append(stop - start)
-    x = np.vstack(xs).astype(np.float64)
-    positive = np.concatenate(targets)
+    return np.vstack(xs).astype(np.float64), np.concatenate(targets), sizes
+
+
+def fit_linear_stage(novels: list[NovelData], designs: list[tuple[np.ndarray, np.ndarray]]) -> LinearStage:
+    """Conditional-logit weights for one stage from each novel's design matrix."""
+    x, positive, sizes = training_groups(novels, designs)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
     group = np.repeat(np.arange(len(sizes)), sizes)
     n_groups = len(sizes)
@@ -146,28 +154,64 @@ def fit_stage(novels: list[NovelData], designs: list[tuple[np.ndarray, np.ndarra
         m = beta1 * m + (1 - beta1) * grad
         v = beta2 * v + (1 - beta2) * grad * grad
         w -= LEARNING_RATE * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + 1e-8)
-    return w
+    return LinearStage(w)
 
 
-def chosen_speakers(nd: NovelData, x: np.ndarray, starts: np.ndarray, w: np.ndarray) -> list:
+def fit_tree_stage(novels: list[NovelData], designs: list[tuple[np.ndarray, np.ndarray]]) -> TreeStage:
+    """LightGBM lambdarank trees for one stage (query = one quotation's candidates),
+    converted to the package's own `TreeStage` (no LightGBM needed at run time)."""
+    import lightgbm
+
+    x, positive, sizes = training_groups(novels, designs)
+    booster = lightgbm.train(TREE_PARAMS, lightgbm.Dataset(x, positive, group=sizes), num_boost_round=TREE_ROUNDS)
+    return TreeStage([_tree_nodes(t["tree_structure"]) for t in booster.dump_model()["tree_info"]])
+
+
+def _tree_nodes(root: dict) -> dict:
+    """One LightGBM tree (nested dicts) as `TreeStage` node lists, root first."""
+    nodes = {"feature": [], "threshold": [], "left": [], "right": [], "value": []}
+    pending = [(root, None, None)]  # (node, parent index, which side)
+    while pending:
+        node, parent, side = pending.pop()
+        index = len(nodes["feature"])
+        if parent is not None:
+            nodes[side][parent] = index
+        leaf = "leaf_value" in node
+        if not leaf and node["decision_type"] != "<=":
+            raise ValueError(f"unexpected tree split {node['decision_type']!r}")
+        nodes["feature"].append(-1 if leaf else node["split_feature"])
+        nodes["threshold"].append(0.0 if leaf else float(node["threshold"]))
+        nodes["value"].append(float(node["leaf_value"]) if leaf else 0.0)
+        nodes["left"].append(-1)
+        nodes["right"].append(-1)
+        if not leaf:
+            pending.append((node["right_child"], index, "right"))
+            pending.append((node["left_child"], index, "left"))
+    return nodes
+
+
+def chosen_speakers(nd: NovelData, x: np.ndarray, starts: np.ndarray, stage) -> list:
     """The speakers one stage chooses, in tables order (rules' answer where no candidates)."""
     speakers = [q.speaker for q in nd.tables.rule_quotes]
-    p = group_softmax(x @ w, starts)
+    scores = stage.score(x)
     indexed = [i for i, c in enumerate(nd.tables.candidates) if c]
-    for i, start, stop in zip(indexed, starts, np.append(starts[1:], len(p))):
-        speakers[i] = nd.tables.candidates[i][int(p[start:stop].argmax())]
+    for i, start, stop in zip(indexed, starts, np.append(starts[1:], len(scores))):
+        speakers[i] = nd.tables.candidates[i][int(scores[start:stop].argmax())]
     return speakers
 
 
-def fit(novels: list[NovelData]) -> Ranker:
+def fit(novels: list[NovelData], kind: str) -> Ranker:
     """Stage 1 reads the rules' turn speakers; each later stage the previous stage's answers."""
-    designs = [nd.rule_design for nd in novels]
+    fit_stage = fit_tree_stage if kind == "trees" else fit_linear_stage
+    designs = [nd.rule_design if kind == "linear" else
+               tree_design(nd.tables, turn_speakers(nd.tables, [q.speaker for q in nd.tables.rule_quotes]))
+               for nd in novels]
     stages = []
-    for stage in range(STAGES):
-        w = fit_stage(novels, designs)
-        stages.append(w.tolist())
-        if stage + 1 < STAGES:
-            designs = [design(nd.tables, turn_speakers(nd.tables, chosen_speakers(nd, x, starts, w)))
+    for number in range(STAGES):
+        stage = fit_stage(novels, designs)
+        stages.append(stage)
+        if number + 1 < STAGES:
+            designs = [stage.rows(nd.tables, turn_speakers(nd.tables, chosen_speakers(nd, x, starts, stage)))
                        for nd, (x, starts) in zip(novels, designs)]
     return Ranker(stages)
 
@@ -188,13 +232,13 @@ def summary(scores) -> str:
             f"implicit {by['Implicit']:.3f})")
 
 
-def cross_validate(data: list[NovelData]) -> None:
+def cross_validate(data: list[NovelData], kind: str) -> None:
     names = sorted({nd.name for nd in data})
     fold_of = {name: i % FOLDS for i, name in enumerate(names)}
     results = {s: {"rules": [], "stage 1": [], "ranker": []} for s in SETTINGS}
     for fold in range(FOLDS):
         train = [nd for nd in data if fold_of[nd.name] != fold]
-        ranker = fit(train)
+        ranker = fit(train, kind)
         for nd in data:
             if fold_of[nd.name] == fold:
                 results[nd.setting]["rules"].append(rescored(nd, None))
@@ -211,6 +255,8 @@ def main() -> None:
     parser.add_argument("root")
     parser.add_argument("--data", help="pickle to cache the collected candidate tables in (reused if present)")
     parser.add_argument("--write", action="store_true", help=f"train on all DEV novels and write {MODEL_PATH.name}")
+    parser.add_argument("--kind", choices=("trees", "linear"), default="trees",
+                        help="boosted trees (LightGBM lambdarank, the shipped kind) or the conditional logit")
     args = parser.parse_args()
     if args.data and Path(args.data).exists():
         data = pickle.loads(Path(args.data).read_bytes())
@@ -218,15 +264,13 @@ def main() -> None:
         data = collect(args.root, load_nlp())
         if args.data:
             Path(args.data).write_bytes(pickle.dumps(data))
-    cross_validate(data)
+    cross_validate(data, args.kind)
     if args.write:
-        ranker = fit(data)
-        model = {"about": "speaker ranker (ficlens.dialogue.ranker); trained by bench/train_speaker_ranker.py "
-                          "on the 20 PDNC DEV novels, both settings",
-                 "features": list(FEATURES), "stages": [[round(float(x), 5) for x in w] for w in ranker.stages]}
-        MODEL_PATH.write_text(json.dumps(model, indent=0) + "\n", encoding="utf-8")
-        top = sorted(zip(FEATURES, ranker.stages[-1]), key=lambda fw: -abs(fw[1]))[:15]
-        print("wrote", MODEL_PATH, "largest weights:", ", ".join(f"{f} {x:+.2f}" for f, x in top))
+        ranker = fit(data, args.kind)
+        about = (f"speaker ranker (ficlens.dialogue.ranker), {args.kind}; trained by bench/train_speaker_ranker.py "
+                 "on the 20 PDNC DEV novels, both settings")
+        MODEL_PATH.write_text(ranker.to_json(about), encoding="utf-8")
+        print("wrote", MODEL_PATH, f"({MODEL_PATH.stat().st_size // 1024} KB)")
 
 
 if __name__ == "__main__":

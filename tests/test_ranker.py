@@ -58,17 +58,54 @@ def test_group_softmax_normalises_each_quotation_separately():
 def test_the_shipped_model_matches_the_features():
     text = resources.files("ficlens.models").joinpath(ranker.MODEL_FILE).read_text(encoding="utf-8")
     data = json.loads(text)
-    assert data["features"] == list(ranker.FEATURES)
-    assert all(len(w) == len(ranker.FEATURES) for w in data["stages"])
+    stage_class = ranker.TreeStage if data["kind"] == "trees" else ranker.LinearStage
+    assert data["features"] == list(stage_class.features)
     model = ranker.default_ranker()
     assert model is not None and len(model.stages) == len(data["stages"])
-    # the rules' answer is evidence the model trusts
-    assert model.stages[0][ranker.FEATURES.index("rule")] > 0
+    assert all(isinstance(stage, stage_class) for stage in model.stages)
+    assert len(text) < 1_000_000
 
 
 def test_a_model_for_other_features_is_refused():
+    model = json.dumps({"kind": "linear", "features": ["rule", "cue"], "stages": [{"weights": [0.0, 1.0]}]})
     with pytest.raises(ValueError, match="retrain"):
-        ranker.Ranker([[0.0, 1.0]], features=["rule", "cue"])
+        ranker.Ranker.from_json(model)
+
+
+# two small trees: [f0 <= 0.5 ? 1.0 : -1.0] and [f1 <= 2 ? (f0 <= 0.5 ? 0.1 : 0.2) : 0.3]
+TREES = [
+    {"feature": [0, -1, -1], "threshold": [0.5, 0, 0], "left": [1, -1, -1], "right": [2, -1, -1],
+     "value": [0, 1.0, -1.0]},
+    {"feature": [1, 0, -1, -1, -1], "threshold": [2.0, 0.5, 0, 0, 0], "left": [1, 2, -1, -1, -1],
+     "right": [4, 3, -1, -1, -1], "value": [0, 0, 0.1, 0.2, 0.3]},
+]
+
+
+def test_tree_stage_sums_the_leaves_each_row_reaches():
+    x = np.array([[0, 1], [1, 1], [0, 3], [1, 2]], dtype=np.float32)
+    assert ranker.TreeStage(TREES).score(x) == pytest.approx([1.1, -0.8, 1.3, -0.8])
+    assert ranker.TreeStage(TREES).score(np.zeros((0, 2), dtype=np.float32)).shape == (0,)
+
+
+def test_a_tree_model_survives_its_json():
+    model = ranker.Ranker([ranker.TreeStage(TREES), ranker.TreeStage(TREES[:1])])
+    again = ranker.Ranker.from_json(model.to_json("test"))
+    x = np.array([[0, 1], [1, 3]], dtype=np.float32)
+    for before, after in zip(model.stages, again.stages):
+        assert after.score(x) == pytest.approx(before.score(x))
+
+
+def test_tree_design_adds_the_condition_and_the_gap_to_the_best_candidate():
+    static = np.zeros((3, len(ranker.STATIC_FEATURES)), dtype=np.float32)
+    static[:, ranker.STATIC_FEATURES.index("prominence")] = [1.0, 0.25, 0.5]
+    tables = SimpleNamespace(candidates=[["A", "B"], ["C"]], static=[static[:2], static[2:]],
+                             conditions=["beat", "none_first"], turns=[(1, 0, 0), (1, 1, 0)], vocatives={}, gender={})
+    x, starts = ranker.tree_design(tables, {})
+    col = {name: i for i, name in enumerate(ranker.TREE_FEATURES)}
+    assert list(starts) == [0, 2] and x.shape == (3, len(ranker.TREE_FEATURES))
+    assert list(x[:, col["condition_beat"]]) == [1, 1, 0] and x[2, col["condition_none_first"]] == 1
+    assert list(x[:, col["candidates"]]) == pytest.approx([0.2, 0.2, 0.1])
+    assert list(x[:, col["prominence_below_best"]]) == pytest.approx([0.0, -0.75, 0.0])
 
 
 @lru_cache(maxsize=1)

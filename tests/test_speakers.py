@@ -126,3 +126,24 @@ def test_a_speaker_with_a_place_name_gets_her_lines():
         ("Georgia", "explicit"), ("Owen", "explicit"), ("Georgia", "explicit"),
         ("Owen", "implicit"), ("Georgia", "explicit"), ("Georgia", "explicit"),
     ]
+
+
+def test_a_given_description_names_its_character_in_lower_case_too():
+    # a given character list (`--gold-characters`) may name someone only by a
+    # description: "The Ferryman" is "the ferryman" wherever the text says so
+    work = read_work(FIXTURES / "speakers" / "night_ferry.txt")
+    given = [("Agnes Marlow", ["Agnes"]), ("The Ferryman", ["The Ferryman"])]
+    doc = analyze(work, gold_characters=given)
+    names = {c["id"]: c["name"] for c in doc["characters"]}
+    speakers = [(q["text"], names.get(q["speaker"])) for q in doc["quotes"]]
+    assert speakers == [
+        ("Is there still a crossing tonight?", "Agnes Marlow"),
+        ("One more, If you have the fare.", "The Ferryman"),
+        ("I have it.", "Agnes Marlow"),
+        ("Sit in the middle, miss, and keep your feet dry.", "The Ferryman"),
+        ("Thank you,", "Agnes Marlow"),
+    ]
+    ferryman = next(c for c in doc["characters"] if c["name"] == "The Ferryman")
+    assert ferryman["mentions"] >= 2
+    # without the list, a lower-case description is no name
+    assert "The Ferryman" not in [c["name"] for c in analyze(read_work(FIXTURES / "speakers" / "night_ferry.txt"))["characters"]]

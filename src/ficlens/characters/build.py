@@ -64,7 +64,10 @@ def build_characters(
         forms, fixed_keys = _given_forms(gold_characters, stats)
     else:
         forms, tag_of = _discovered_forms(tables, stats, _tag_names(work))
-    matches = find_mentions(tables, forms, stats)
+    # A given character list's descriptions ("The Keeper", "the Landlady") name that
+    # character wherever the text writes them, in lower case too ("said the keeper").
+    given_descriptions = frozenset(k for keys in fixed_keys or () for k in keys if forms[k].article)
+    matches = find_mentions(tables, forms, stats, given_descriptions)
     infos = _form_infos(tables, forms, matches, tag_of, fixed_keys)
     clustering = cluster_forms(infos, fixed_keys)
     narrator = _narrator(tables, matches, clustering, allow_unnamed=gold_characters is None)

@@ -452,9 +452,11 @@ def _sequence(form: NameForm) -> tuple[str, ...]:
 
 
 def find_mentions(
-    tables: list[ChapterTokens], forms: dict[tuple, NameForm], stats: WordStats
+    tables: list[ChapterTokens], forms: dict[tuple, NameForm], stats: WordStats,
+    lowercase_keys: frozenset[tuple] = frozenset(),
 ) -> list[NameMatch]:
-    """Every occurrence of the given forms, longest first, left to right."""
+    """Every occurrence of the given forms, longest first, left to right. Forms in
+    `lowercase_keys` also match in lower case ("the keeper" for a given "The Keeper")."""
     by_first: dict[str, list[tuple[tuple[str, ...], tuple]]] = defaultdict(list)
     for key, form in forms.items():
         seq = _sequence(form)
@@ -475,7 +477,7 @@ def find_mentions(
             found = None
             for seq, key in by_first.get(first_norm, ()):
                 idx = _match_at(tokens, i, seq)
-                if idx is not None and _plausible(tokens, idx, forms[key], stats):
+                if idx is not None and _plausible(tokens, idx, forms[key], stats, key in lowercase_keys):
                     found = (idx, key)
                     break
             if found is None:
@@ -509,14 +511,16 @@ def _match_at(tokens: list[Tok], i: int, seq: tuple[str, ...]) -> list[int] | No
     return idx
 
 
-def _plausible(tokens: list[Tok], idx: list[int], form: NameForm, stats: WordStats) -> bool:
-    """Case and context checks for one occurrence of `form`."""
+def _plausible(tokens: list[Tok], idx: list[int], form: NameForm, stats: WordStats,
+               any_case: bool = False) -> bool:
+    """Case and context checks for one occurrence of `form` (`any_case`: a given
+    description, matched in lower case too)."""
     words = [tokens[k] for k in idx]
     if form.article:
         words = words[1:]
     # Name words are capitalised (particles and "of" may not be).
     for w in words:
-        if not w.cap and w.lower not in SURNAME_PARTICLES and w.lower not in _CONNECTORS:
+        if not any_case and not w.cap and w.lower not in SURNAME_PARTICLES and w.lower not in _CONNECTORS:
             return False
     # A name right after "the" is a boat, house or firm ("the Mary Ellen", "the
     # Saltmarsh Light"): "the Hatter" is matched as its own form, with the article.

@@ -180,9 +180,9 @@ def turn_speakers(tables: Any, speakers: Sequence[str | None]) -> dict:
     return out
 
 
-def design(tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray]:
-    """All quotations' candidate rows stacked (static + sequence features, each also
-    crossed with the quotation's condition), and each quotation's first row."""
+def base_design(tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All quotations' candidate rows stacked (BASE_FEATURES: static + sequence facts),
+    each row's condition (index into CONDITIONS), and each quotation's first row."""
     blocks, conditions = [], []
     for candidates, static, cond, turn in zip(tables.candidates, tables.static, tables.conditions, tables.turns):
         if not candidates:
@@ -190,14 +190,21 @@ def design(tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray]:
         sequence = sequence_rows(candidates, turn, speaker_of, tables.vocatives, tables.gender)
         blocks.append(np.hstack([static, sequence]))
         conditions.extend([CONDITIONS.index(cond)] * len(candidates))
-    n_base = len(BASE_FEATURES)
-    base = np.vstack(blocks) if blocks else np.zeros((0, n_base), dtype=np.float32)
-    x = np.zeros((len(base), len(FEATURES)), dtype=np.float32)
-    x[:, :n_base] = base
-    columns = n_base * (1 + np.asarray(conditions, dtype=np.int64))[:, None] + np.arange(n_base)
-    x[np.arange(len(base))[:, None], columns] = base
+    base = np.vstack(blocks) if blocks else np.zeros((0, len(BASE_FEATURES)), dtype=np.float32)
     sizes = [len(c) for c in tables.candidates if c]
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64) if sizes else np.zeros(0, np.int64)
+    return base, np.asarray(conditions, dtype=np.int64), starts
+
+
+def design(tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The linear model's rows: BASE_FEATURES, then each crossed with the quotation's
+    condition (FEATURES order); and each quotation's first row."""
+    base, conditions, starts = base_design(tables, speaker_of)
+    n_base = len(BASE_FEATURES)
+    x = np.zeros((len(base), len(FEATURES)), dtype=np.float32)
+    x[:, :n_base] = base
+    columns = n_base * (1 + conditions)[:, None] + np.arange(n_base)
+    x[np.arange(len(base))[:, None], columns] = base
     return x, starts
 
 
@@ -210,30 +217,126 @@ def group_softmax(scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return e / np.add.reduceat(e, starts)[group]
 
 
-class Ranker:
-    """Linear scorers over FEATURES, one per stage: each stage's choices become the
-    turn speakers the next stage's sequence features read."""
+# The boosted trees read the plain facts and the condition as five 0/1 columns (a
+# tree finds the crossings itself), plus how each candidate's graded facts compare
+# with the best candidate's of the same quotation.
+GRADED_FEATURES = ("prominence", "speaking", "near_mentions", "turns_spoken")
+TREE_FEATURES = (BASE_FEATURES + tuple(f"condition_{c}" for c in CONDITIONS) + ("candidates",)
+                 + tuple(f"{f}_below_best" for f in GRADED_FEATURES))
+_GRADED_INDEX = [BASE_FEATURES.index(f) for f in GRADED_FEATURES]
 
-    def __init__(self, stages: Sequence[Sequence[float]], features: Sequence[str] = FEATURES):
-        if tuple(features) != FEATURES:
-            raise ValueError("speaker ranker model was trained on other features; retrain it")
-        self.stages = [np.asarray(w, dtype=np.float32) for w in stages]
+
+def tree_design(tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The boosted trees' rows (TREE_FEATURES order) and each quotation's first row."""
+    base, conditions, starts = base_design(tables, speaker_of)
+    x = np.zeros((len(base), len(TREE_FEATURES)), dtype=np.float32)
+    n_base = len(BASE_FEATURES)
+    x[:, :n_base] = base
+    x[np.arange(len(base)), n_base + conditions] = 1.0
+    if len(starts):
+        sizes = np.diff(np.append(starts, len(base)))
+        group = np.repeat(np.arange(len(starts)), sizes)
+        x[:, n_base + len(CONDITIONS)] = sizes[group] / 10
+        graded = base[:, _GRADED_INDEX]
+        x[:, n_base + len(CONDITIONS) + 1:] = graded - np.maximum.reduceat(graded, starts, axis=0)[group]
+    return x, starts
+
+
+class LinearStage:
+    """One stage of the conditional logit: a weight per FEATURES column."""
+
+    features = FEATURES
+
+    def __init__(self, weights: Sequence[float]):
+        self.weights = np.asarray(weights, dtype=np.float32)
+
+    def rows(self, tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray]:
+        return design(tables, speaker_of)
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        return x @ self.weights
+
+    def to_json(self) -> dict:
+        return {"weights": [round(float(w), 5) for w in self.weights]}
+
+
+class TreeStage:
+    """One stage of boosted regression trees over TREE_FEATURES: a candidate's score is
+    the sum of the leaves it reaches. Each tree is stored as parallel node lists:
+    `feature` (-1 at a leaf), `threshold` (go left when the value is <= it), `left`,
+    `right` (node indices) and `value` (the leaf's score)."""
+
+    features = TREE_FEATURES
+
+    def __init__(self, trees: Sequence[dict]):
+        self.trees = [
+            (np.asarray(t["feature"], dtype=np.int64), np.asarray(t["threshold"], dtype=np.float64),
+             np.asarray(t["left"], dtype=np.int64), np.asarray(t["right"], dtype=np.int64),
+             np.asarray(t["value"], dtype=np.float64))
+            for t in trees
+        ]
+
+    def rows(self, tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray]:
+        return tree_design(tables, speaker_of)
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        """Each row's summed leaf values: every tree splits the row indices node by
+        node (the rows are few thousand and the trees shallow, so this is cheap)."""
+        out = np.zeros(len(x))
+        everyone = np.arange(len(x))
+        for feature, threshold, left, right, value in self.trees:
+            pending = [(0, everyone)]
+            while pending:
+                node, rows = pending.pop()
+                if feature[node] < 0:
+                    out[rows] += value[node]
+                    continue
+                goes_left = x[rows, feature[node]] <= threshold[node]
+                for child, part in ((left[node], rows[goes_left]), (right[node], rows[~goes_left])):
+                    if len(part):
+                        pending.append((child, part))
+        return out
+
+    def to_json(self) -> dict:
+        return {"trees": [
+            {"feature": f.tolist(), "threshold": [float(f"{v:.9g}") for v in t], "left": a.tolist(),
+             "right": b.tolist(), "value": [float(f"{v:.7g}") for v in val]}
+            for f, t, a, b, val in self.trees
+        ]}
+
+
+class Ranker:
+    """Scorers applied in stages, each a `LinearStage` or a `TreeStage`: each stage's
+    choices become the turn speakers the next stage's sequence features read."""
+
+    def __init__(self, stages: Sequence[LinearStage | TreeStage]):
+        self.stages = list(stages)
 
     @classmethod
     def from_json(cls, text: str) -> "Ranker":
         data = json.loads(text)
-        return cls(data["stages"], data["features"])
+        kind = LinearStage if data.get("kind", "linear") == "linear" else TreeStage
+        if tuple(data["features"]) != kind.features:
+            raise ValueError("speaker ranker model was trained on other features; retrain it")
+        return cls([LinearStage(s["weights"]) if kind is LinearStage else TreeStage(s["trees"])
+                    for s in data["stages"]])
+
+    def to_json(self, about: str) -> str:
+        kind = "trees" if isinstance(self.stages[0], TreeStage) else "linear"
+        model = {"about": about, "kind": kind, "features": list(type(self.stages[0]).features),
+                 "stages": [stage.to_json() for stage in self.stages]}
+        return json.dumps(model, separators=(",", ":")) + "\n"
 
     def decide(self, tables: Any) -> tuple[list[str | None], list[float]]:
         """Each quotation's chosen speaker and its probability."""
         speakers: list[str | None] = [q.speaker for q in tables.rule_quotes]
         confidence = [q.confidence for q in tables.rule_quotes]
         indexed = [i for i, c in enumerate(tables.candidates) if c]
-        for weights in self.stages:
-            x, starts = design(tables, turn_speakers(tables, speakers))
+        for stage in self.stages:
+            x, starts = stage.rows(tables, turn_speakers(tables, speakers))
             if not len(starts):
                 break
-            p = group_softmax(x @ weights, starts)
+            p = group_softmax(stage.score(x), starts)
             for i, start, stop in zip(indexed, starts, np.append(starts[1:], len(p))):
                 best = int(p[start:stop].argmax())
                 speakers[i] = tables.candidates[i][best]
