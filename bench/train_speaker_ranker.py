@@ -16,11 +16,14 @@
 4. The final model is trained on all 20 DEV novels and written to
    `src/ficlens/models/speaker_ranker.json` (with `--write`).
 
-Model: a conditional logit (softmax over one quotation's candidates), L2-regularised,
-fitted by full-batch gradient descent (Adam) in numpy; deterministic (zero start,
-fixed iteration count, no sampling). TEST novels are refused.
+Models (`--kind`): boosted trees, LightGBM's lambdarank (query = one quotation's
+candidates; deterministic: fixed seed, `deterministic=True`), converted to plain node
+lists that `ranker.TreeStage` scores in numpy; or a conditional logit (softmax over
+one quotation's candidates), L2-regularised, fitted by full-batch gradient descent
+(Adam) in numpy (zero start, fixed iteration count). TEST novels are refused.
 
-    python bench/train_speaker_ranker.py ../shared/eval/pdnc [--write] [--data /tmp/ranker_data.pkl]
+    pip install -e '.[train]'    # LightGBM, for training only
+    python bench/train_speaker_ranker.py ../shared/eval/pdnc [--kind trees|linear] [--write] [--data /tmp/ranker_data.pkl]
 """
 
 from __future__ import annotations
@@ -255,8 +258,8 @@ def main() -> None:
     parser.add_argument("root")
     parser.add_argument("--data", help="pickle to cache the collected candidate tables in (reused if present)")
     parser.add_argument("--write", action="store_true", help=f"train on all DEV novels and write {MODEL_PATH.name}")
-    parser.add_argument("--kind", choices=("trees", "linear"), default="trees",
-                        help="boosted trees (LightGBM lambdarank, the shipped kind) or the conditional logit")
+    parser.add_argument("--kind", choices=("trees", "linear"), default="linear",
+                        help="boosted trees (LightGBM lambdarank) or the conditional logit (the shipped kind)")
     args = parser.parse_args()
     if args.data and Path(args.data).exists():
         data = pickle.loads(Path(args.data).read_bytes())
