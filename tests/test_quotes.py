@@ -227,7 +227,7 @@ def test_yours_in_speech_is_not_a_signature(goes_on):
 
 def test_quotation_the_narration_then_calls_this_note_is_written(goes_on):
     chapter, quotes, (_, written) = goes_on
-    assert len(quotes) == 4
+    assert len(quotes) == 5
     assert [(w.start, w.end) for w in written] == [(230, 399), (479, 624)]
     assert chapter.text[479:624].startswith("Gone to the mainland")
 
@@ -236,6 +236,18 @@ def test_so_called_after_a_title_is_not_an_attribution(goes_on):
     chapter, quotes, _ = goes_on
     assert chapter.text[702:715] == "Drowned Bell,"
     assert 6 not in {q.paragraph for q in quotes}
+
+
+def test_words_reported_in_the_narration_sentence_are_not_a_quotation(goes_on):
+    chapter, quotes, _ = goes_on
+    assert chapter.text[783:826] == "the goat would be back in the shed by dark,"
+    assert 7 not in {q.paragraph for q in quotes}
+
+
+def test_first_or_second_person_words_mid_sentence_stay_a_quotation(goes_on):
+    chapter, quotes, _ = goes_on
+    assert [(q.paragraph, q.spans) for q in quotes[4:]] == [(8, ((875, 905),))]
+    assert chapter.text[875:905] == "the worst thing we ever bought"
 
 
 # -- single marks -------------------------------------------------------------------------------
