@@ -95,7 +95,7 @@ def test_a_tree_model_survives_its_json():
         assert after.score(x) == pytest.approx(before.score(x))
 
 
-def test_tree_design_adds_the_condition_and_the_gap_to_the_best_candidate():
+def test_tree_design_adds_the_condition_as_columns():
     static = np.zeros((3, len(ranker.STATIC_FEATURES)), dtype=np.float32)
     static[:, ranker.STATIC_FEATURES.index("prominence")] = [1.0, 0.25, 0.5]
     tables = SimpleNamespace(candidates=[["A", "B"], ["C"]], static=[static[:2], static[2:]],
@@ -104,8 +104,8 @@ def test_tree_design_adds_the_condition_and_the_gap_to_the_best_candidate():
     col = {name: i for i, name in enumerate(ranker.TREE_FEATURES)}
     assert list(starts) == [0, 2] and x.shape == (3, len(ranker.TREE_FEATURES))
     assert list(x[:, col["condition_beat"]]) == [1, 1, 0] and x[2, col["condition_none_first"]] == 1
-    assert list(x[:, col["candidates"]]) == pytest.approx([0.2, 0.2, 0.1])
-    assert list(x[:, col["prominence_below_best"]]) == pytest.approx([0.0, -0.75, 0.0])
+    assert list(x[:, col["prominence"]]) == [1.0, 0.25, 0.5]
+    assert x.sum() == 1.75 + 3
 
 
 @lru_cache(maxsize=1)

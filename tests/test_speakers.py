@@ -147,3 +147,15 @@ def test_a_given_description_names_its_character_in_lower_case_too():
     assert ferryman["mentions"] >= 2
     # without the list, a lower-case description is no name
     assert "The Ferryman" not in [c["name"] for c in analyze(read_work(FIXTURES / "speakers" / "night_ferry.txt"))["characters"]]
+
+
+def test_her_husband_is_the_man_of_her_family_name():
+    # "said her husband": Clara Ashdown's husband is Mr. Ashdown, though Tom Penrose
+    # is the man named last
+    lines, _ = script(FIXTURES / "speakers" / "supper.txt")
+    assert [(text[:20], speaker) for text, speaker, _, _ in lines] == [
+        ("He will be back dire", "Clara Ashdown"),
+        ("I do not mind waitin", "Miss Penrose"),
+        ("The grey mare has th", "Mr. Ashdown"),
+        ("Then you will not ri", "Clara Ashdown"),
+    ]

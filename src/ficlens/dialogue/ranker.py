@@ -217,28 +217,17 @@ def group_softmax(scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return e / np.add.reduceat(e, starts)[group]
 
 
-# The boosted trees read the plain facts and the condition as five 0/1 columns (a
-# tree finds the crossings itself), plus how each candidate's graded facts compare
-# with the best candidate's of the same quotation.
-GRADED_FEATURES = ("prominence", "speaking", "near_mentions", "turns_spoken")
-TREE_FEATURES = (BASE_FEATURES + tuple(f"condition_{c}" for c in CONDITIONS) + ("candidates",)
-                 + tuple(f"{f}_below_best" for f in GRADED_FEATURES))
-_GRADED_INDEX = [BASE_FEATURES.index(f) for f in GRADED_FEATURES]
+# The boosted trees read the plain facts and the condition as five 0/1 columns: a
+# tree finds the crossings itself.
+TREE_FEATURES = BASE_FEATURES + tuple(f"condition_{c}" for c in CONDITIONS)
 
 
 def tree_design(tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray]:
     """The boosted trees' rows (TREE_FEATURES order) and each quotation's first row."""
     base, conditions, starts = base_design(tables, speaker_of)
     x = np.zeros((len(base), len(TREE_FEATURES)), dtype=np.float32)
-    n_base = len(BASE_FEATURES)
-    x[:, :n_base] = base
-    x[np.arange(len(base)), n_base + conditions] = 1.0
-    if len(starts):
-        sizes = np.diff(np.append(starts, len(base)))
-        group = np.repeat(np.arange(len(starts)), sizes)
-        x[:, n_base + len(CONDITIONS)] = sizes[group] / 10
-        graded = base[:, _GRADED_INDEX]
-        x[:, n_base + len(CONDITIONS) + 1:] = graded - np.maximum.reduceat(graded, starts, axis=0)[group]
+    x[:, : len(BASE_FEATURES)] = base
+    x[np.arange(len(base)), len(BASE_FEATURES) + conditions] = 1.0
     return x, starts
 
 

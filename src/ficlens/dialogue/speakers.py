@@ -35,6 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
+from ..characters.names import GIVEN_NAME_TITLES, parse_name
 from ..model import Chapter, Quotation, Span, Work
 
 SPEECH_VERBS = frozenset("""
@@ -95,6 +96,9 @@ NOUN_GENDER = {
     **{n: "he" for n in "husband lord father brother uncle son nephew man gentleman boy master widower "
                          "king duke count prince grandfather papa host fellow sir".split()},
 }
+# "said her husband": close family shares the possessor's family name (Edna Pontellier's
+# husband is Mr. Pontellier), so the description resolves through the character list.
+KIN_NOUNS = frozenset("wife husband lady mother father mamma mama papa sister brother son daughter".split())
 _DESCRIPTION = r"(?P<desc>(?:his|her|their|the|my|our)\s+(?:[a-z]+\s+){0,2}?(?P<noun>" + "|".join(NOUN_GENDER) + r"))\b"
 _AFTER_PATTERNS += [
     re.compile(rf"{_LEAD}{_VERB}\s+{_DESCRIPTION}"),             # said his wife
@@ -186,13 +190,16 @@ def candidate_tables(work: Work, parses: Sequence[Any], quotations: Sequence[Quo
         by_chapter.setdefault(q.chapter, []).append(q)
     parse_of = {p.chapter.index: p for p in parses}
 
+    families = family_names(characters)
+
     def one_pass(speaking: Counter | None) -> tuple[list[Quotation], list]:
         out: list[Quotation] = []
         attributors = []
         for chapter in work.chapters:
             qs = by_chapter.get(chapter.index)
             if qs:
-                attributor = _ChapterAttributor(chapter, parse_of.get(chapter.index), qs, characters, speaking)
+                attributor = _ChapterAttributor(chapter, parse_of.get(chapter.index), qs, characters, speaking,
+                                                families)
                 out.extend(attributor.run())
                 attributors.append(attributor)
         return out, attributors
@@ -226,10 +233,28 @@ def candidate_tables(work: Work, parses: Sequence[Any], quotations: Sequence[Quo
     return tables
 
 
+def family_names(characters: Any) -> dict[str, frozenset[str]]:
+    """character id -> the family names its names carry ("Edna Pontellier", "Mr. Pontellier")."""
+    out: dict[str, frozenset[str]] = {}
+    for c in characters.characters:
+        names = set()
+        for text in (c.name, *c.aliases):
+            form = parse_name(text)
+            if form is None or form.article:
+                continue
+            if form.is_full:
+                names.add(form.surname)
+            elif form.title and len(form.core) == 1 and form.title not in GIVEN_NAME_TITLES:
+                names.add(form.core[0])
+        out[c.id] = frozenset(names)
+    return out
+
+
 class _ChapterAttributor:
     def __init__(self, chapter: Chapter, parse: Any, quotations: list[Quotation], characters: Any,
-                 speaking: Counter | None = None):
+                 speaking: Counter | None = None, families: dict[str, frozenset[str]] | None = None):
         self.chapter = chapter
+        self.families = families or {}
         self.speaking = speaking  # explicit lines per character in the first pass
         self.context: dict[int, _Context] = {}  # by quotation start
         self.result: list[Quotation] = []
@@ -359,8 +384,13 @@ class _ChapterAttributor:
                     elif m.groupdict().get("desc"):
                         start, end = after + m.start("desc"), after + m.end("desc")
                         mention = self._mention_at(start, end)
-                        cues.append(Cue(mention.character if mention else None, "anaphoric", start, end, after,
-                                        gender=NOUN_GENDER[m.group("noun")]))
+                        gender = NOUN_GENDER[m.group("noun")]
+                        relative = None if mention else self._relative(start, m.group("desc"), gender)
+                        if relative:  # as good as a name
+                            cues.append(Cue(relative, "description", start, end, after))
+                        else:
+                            cues.append(Cue(mention.character if mention else None, "anaphoric", start, end, after,
+                                            gender=gender))
                         break
                     else:
                         pron = m.group("pron")
@@ -468,6 +498,20 @@ class _ChapterAttributor:
             if who:
                 return Cue(who, "explicit" if speech else "beat", start, end, verb_pos)
         return None
+
+    def _relative(self, start: int, description: str, gender: str) -> str | None:
+        """"her husband" at `start`: the one character of that gender sharing a family
+        name with whom "her" refers to; None when there is not exactly one."""
+        words = description.split()
+        if words[0] not in ("his", "her") or words[-1] not in KIN_NOUNS or (words[-1] == "lady" and words[0] != "his"):
+            return None
+        owner = self._mention_at(start, start + len(words[0]))
+        if owner is None:
+            return None
+        family = self.families.get(owner.character, frozenset())
+        kin = [who for who, names in self.families.items()
+               if who != owner.character and names & family and self.gender.get(who) == gender]
+        return kin[0] if len(kin) == 1 else None
 
     def _doc_offset(self, doc) -> int:
         return self.offset_of_doc.get(id(doc), 0)
