@@ -258,8 +258,8 @@ def main() -> None:
     parser.add_argument("root")
     parser.add_argument("--data", help="pickle to cache the collected candidate tables in (reused if present)")
     parser.add_argument("--write", action="store_true", help=f"train on all DEV novels and write {MODEL_PATH.name}")
-    parser.add_argument("--kind", choices=("trees", "linear"), default="trees",
-                        help="boosted trees (LightGBM lambdarank, the shipped kind) or the conditional logit")
+    parser.add_argument("--kind", choices=("trees", "linear"), default="linear",
+                        help="boosted trees (LightGBM lambdarank) or the conditional logit (the shipped kind)")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation (with --write)")
     args = parser.parse_args()
     if args.data and Path(args.data).exists():
