@@ -312,3 +312,14 @@ def test_bundled_example_has_no_boat_street_or_common_word_characters():
     # "Elias Crane. Dr. Crane." — the doctor is Elias: Nora is already "Miss Crane".
     elias = next(c for c in layer.characters if c.name == "Elias Crane")
     assert "Dr. Crane" in elias.aliases and "Dr. Crane" not in names
+
+
+def test_a_given_titled_name_also_names_its_bearer_without_the_title():
+    # A given list writes "Inspector Marlowe"; the text mostly says "Marlowe".
+    gold = (("Inspector Marlowe", ("Inspector Marlowe",)), ("Colonel Ashby", ("Colonel Ashby",)))
+    work, layer = analysed("inspector.txt", gold)
+    assert resolutions(work, layer, kinds=("name",)) == [
+        ("Inspector Marlowe", "Inspector Marlowe"), ("Colonel Ashby", "Colonel Ashby"),
+        ("Ashby", "Colonel Ashby"), ("Marlowe", "Inspector Marlowe"), ("Ashby", "Colonel Ashby"),
+        ("Marlowe", "Inspector Marlowe"), ("Marlowe", "Inspector Marlowe"), ("Marlowe", "Inspector Marlowe"),
+    ]

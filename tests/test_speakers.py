@@ -159,3 +159,14 @@ def test_her_husband_is_the_man_of_her_family_name():
         ("The grey mare has th", "Mr. Ashdown"),
         ("Then you will not ri", "Clara Ashdown"),
     ]
+
+
+def test_given_titled_names_give_explicit_speakers():
+    work = read_work(FIXTURES / "characters" / "inspector.txt")
+    gold = [("Inspector Marlowe", ["Inspector Marlowe"]), ("Colonel Ashby", ["Colonel Ashby"])]
+    doc = analyze(work, gold_characters=gold)
+    names = {c["id"]: c["name"] for c in doc["characters"]}
+    assert [(names.get(q["speaker"]), q["kind"]) for q in doc["quotes"]] == [
+        ("Colonel Ashby", "explicit"), ("Inspector Marlowe", "explicit"), ("Colonel Ashby", "explicit"),
+        ("Inspector Marlowe", "explicit"), ("Colonel Ashby", "implicit"), ("Inspector Marlowe", "explicit"),
+    ]

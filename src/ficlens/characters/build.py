@@ -115,7 +115,7 @@ def _given_forms(gold_characters: GoldCharacters, stats: WordStats) -> tuple[dic
                 keys.append(form.key)
                 forms.setdefault(form.key, form)
         fixed_keys.append(keys)
-    for form in _derived_forms(list(forms.values()), stats, tagged=False):
+    for form in _derived_forms(list(forms.values()), stats, tagged=False, titled=True):
         forms.setdefault(form.key, form)
     return forms, fixed_keys
 
@@ -144,16 +144,21 @@ def _discovered_forms(
 
 
 def _derived_forms(
-    forms: Iterable[NameForm], stats: WordStats, tagged: bool, evidence: EvidenceTable | None = None
+    forms: Iterable[NameForm], stats: WordStats, tagged: bool, evidence: EvidenceTable | None = None,
+    titled: bool = False,
 ) -> list[NameForm]:
     """One-word forms implied by longer ones: "Harry" and "Potter" of "Harry Potter",
     "Maggie" of "Margaret 'Maggie' Thorne", "Hatter" of "the Hatter" — kept only
-    when the word is written as a name in this text (or comes from a tag)."""
+    when the word is written as a name in this text (or comes from a tag). With
+    `titled` (a given list), also the name of a titled one: "Ratcliffe" of
+    "Inspector Ratcliffe" (the text finds those by itself)."""
     out: list[NameForm] = []
     for form in forms:
         words: list[str] = []
         if form.is_full:
             words += [form.given, form.surname]
+        elif titled and form.title and len(form.core) == 1 and not form.article:
+            words.append(form.core[0])
         if form.nickname:
             words.append(form.nickname)
         if form.article:
