@@ -375,6 +375,11 @@ def test_one_attribution_per_utterance():
     # with only one attribution the three stretches stay one utterance
     chapter = chapter_from_text('"Not today," said Ma Kettle, "but tomorrow, and then we sail."')
     assert quoted(chapter) == [["Not today,", "but tomorrow, and then we sail."]]
+    # the paragraph's last stretch with its own attribution, after a sentence of narration
+    chapter = chapter_from_text('"Damn!" said Ruth. The gull laughed. "Missed me," it said, "again."')
+    assert quoted(chapter) == [["Damn!"], ["Missed me,", "again."]]
+    chapter = chapter_from_text('"Damn!" said Ruth. "Missed it," she added.')  # one sentence between: one
+    assert quoted(chapter) == [["Damn!", "Missed it,"]]
 
 
 # -- quoted letters, unspoken words, names and noun phrases -------------------------------------
