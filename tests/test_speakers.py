@@ -170,3 +170,20 @@ def test_given_titled_names_give_explicit_speakers():
         ("Colonel Ashby", "explicit"), ("Inspector Marlowe", "explicit"), ("Colonel Ashby", "explicit"),
         ("Inspector Marlowe", "explicit"), ("Colonel Ashby", "implicit"), ("Inspector Marlowe", "explicit"),
     ]
+
+
+def test_said_the_duchess_names_a_character_known_with_its_article(tmp_path):
+    # "roared" is a verb spaCy may not read as speech; the pattern "roared the Duchess"
+    # must find the character "the Duchess", not the next clause's subject.
+    path = tmp_path / "garden.txt"
+    path.write_text(
+        "The Garden\n\n"
+        '"Can you play?" shouted the Duchess.\n\n'
+        '"Yes!" shouted Mary.\n\n'
+        '"Come on, then!" roared the Duchess, and Mary joined the line, wondering what would happen next.\n'
+    )
+    doc = analyze(read_work(path))
+    names = {c["id"]: c["name"] for c in doc["characters"]}
+    assert [(names.get(q["speaker"]), q["kind"]) for q in doc["quotes"]] == [
+        ("the Duchess", "explicit"), ("Mary", "explicit"), ("the Duchess", "explicit"),
+    ]

@@ -78,7 +78,7 @@ _SPEECH_FORMS = sorted({
      "gasped", "shrieked", "roared", "answered", "asked"}, key=len, reverse=True)
 _VERB = "(?:" + "|".join(re.escape(f) for f in _SPEECH_FORMS) + ")"
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Colonel|Col|Captain|Capt|Professor|Prof|Aunt|Uncle|Madame|Mme|Monsieur|M|Mademoiselle|Mlle|Father|Mother|Sister|Brother|Inspector|Major|General|Count|Countess|Signor|Signora|Herr|Frau)\.?\s+)"
-_NAME = rf"(?:the\s+)?(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’-]+){{0,2}})(?:['’]s\s+voice)?"
+_NAME = rf"(?P<article>the\s+)?(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’-]+){{0,2}})(?:['’]s\s+voice)?"
 _PRONOUN = r"(?P<pron>he|she|I)"
 _LEAD = r"^[\s,;:.!?—–\-\"'”’]*"
 _ADVERB = r"(?:\w+ly\s+)?"
@@ -376,7 +376,7 @@ class _ChapterAttributor:
                         name = re.sub(r"['’]s$", "", m.group("name").rstrip("'’"))
                         if name.split()[0] in _NOT_NAMES:
                             continue
-                        who = self.resolve_name(name) or self.resolve_name(name.split()[-1])
+                        who = self._resolve_named(name, m.group("article"))
                         if who:
                             cues.append(Cue(who, "explicit", after + m.start("name"), after + m.end("name"), after,
                                             addressee=addressee))
@@ -411,11 +411,17 @@ class _ChapterAttributor:
             window = text[max(para.start, first - 161) : max(para.start, first - 1)]
             m = _BEFORE_PATTERN.search(window)
             if m and m.group("name").split()[0] not in _NOT_NAMES:
-                who = self.resolve_name(m.group("name")) or self.resolve_name(m.group("name").split()[-1])
+                who = self._resolve_named(m.group("name"), m.group("article"))
                 if who:
                     base = max(para.start, first - 161)
                     cues.append(Cue(who, "explicit", base + m.start("name"), base + m.end("name"), first))
         return cues
+
+    def _resolve_named(self, name: str, article: str | None) -> str | None:
+        """The character a speech-verb pattern names: "the Duchess" as a whole first
+        (a character known with its article), then the name, then its last word."""
+        return ((article and self.resolve_name(article + name)) or self.resolve_name(name)
+                or self.resolve_name(name.split()[-1]))
 
     def _cues(self, para, quotes: list[Quotation]) -> list[Cue]:
         if quotes:
