@@ -16,14 +16,15 @@
 4. The final model is trained on all 20 DEV novels and written to
    `src/ficlens/models/speaker_ranker.json` (with `--write`).
 
-Models (`--kind`): boosted trees, LightGBM's lambdarank (query = one quotation's
+Models (`--kind`): a conditional logit (softmax over one quotation's candidates),
+L2-regularised, fitted by full-batch gradient descent (Adam) in numpy (zero start,
+fixed iteration count); boosted trees, LightGBM's lambdarank (query = one quotation's
 candidates; deterministic: fixed seed, `deterministic=True`), converted to plain node
-lists that `ranker.TreeStage` scores in numpy; or a conditional logit (softmax over
-one quotation's candidates), L2-regularised, fitted by full-batch gradient descent
-(Adam) in numpy (zero start, fixed iteration count). TEST novels are refused.
+lists that `ranker.TreeStage` scores in numpy; or the shipped blend, both fitted and
+their scores added stage by stage (`ranker.BlendStage`). TEST novels are refused.
 
     pip install -e '.[train]'    # LightGBM, for training only
-    python bench/train_speaker_ranker.py ../shared/eval/pdnc [--kind trees|linear] [--write] [--data /tmp/ranker_data.pkl]
+    python bench/train_speaker_ranker.py ../shared/eval/pdnc [--kind blend|trees|linear] [--write] [--data /tmp/ranker_data.pkl]
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from speaker_dev import cached_parses  # noqa: E402
 
 from ficlens.dialogue.ranker import (  # noqa: E402
-    LinearStage, Ranker, TreeStage, design, group_softmax, tree_design, turn_speakers)
+    BlendStage, LinearStage, Ranker, TreeStage, design, group_softmax, tree_design, turn_speakers)
 from ficlens.dialogue.speakers import CandidateTables, candidate_tables  # noqa: E402
 from ficlens.eval.matching import combine, map_characters, match_quotations  # noqa: E402
 from ficlens.eval.pdnc import TEST_NOVELS, load_novel, novel_folders, predicted_quotes, score_document  # noqa: E402
@@ -62,6 +63,7 @@ TREE_ROUNDS = 300
 TREE_PARAMS = dict(objective="lambdarank", num_leaves=15, learning_rate=0.05, min_data_in_leaf=50,
                    lambdarank_truncation_level=30, deterministic=True, force_row_wise=True,
                    num_threads=2, seed=1, verbose=-1)
+TREE_WEIGHT = 1.0  # a blend's score: logit + TREE_WEIGHT x trees
 
 
 @dataclass
@@ -204,7 +206,11 @@ def chosen_speakers(nd: NovelData, x: np.ndarray, starts: np.ndarray, stage) -> 
 
 
 def fit(novels: list[NovelData], kind: str) -> Ranker:
-    """Stage 1 reads the rules' turn speakers; each later stage the previous stage's answers."""
+    """Stage 1 reads the rules' turn speakers; each later stage the previous stage's answers.
+    A blend is a logit and trees each fitted so, then added stage by stage."""
+    if kind == "blend":
+        linear, trees = fit(novels, "linear"), fit(novels, "trees")
+        return Ranker([BlendStage(a, b, TREE_WEIGHT) for a, b in zip(linear.stages, trees.stages)])
     fit_stage = fit_tree_stage if kind == "trees" else fit_linear_stage
     designs = [nd.rule_design if kind == "linear" else
                tree_design(nd.tables, turn_speakers(nd.tables, [q.speaker for q in nd.tables.rule_quotes]))
@@ -258,8 +264,9 @@ def main() -> None:
     parser.add_argument("root")
     parser.add_argument("--data", help="pickle to cache the collected candidate tables in (reused if present)")
     parser.add_argument("--write", action="store_true", help=f"train on all DEV novels and write {MODEL_PATH.name}")
-    parser.add_argument("--kind", choices=("trees", "linear"), default="linear",
-                        help="boosted trees (LightGBM lambdarank) or the conditional logit (the shipped kind)")
+    parser.add_argument("--kind", choices=("blend", "trees", "linear"), default="blend",
+                        help="the conditional logit, boosted trees (LightGBM lambdarank), "
+                             "or both added (the shipped kind)")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation (with --write)")
     args = parser.parse_args()
     if args.data and Path(args.data).exists():

@@ -58,7 +58,7 @@ def test_group_softmax_normalises_each_quotation_separately():
 def test_the_shipped_model_matches_the_features():
     text = resources.files("ficlens.models").joinpath(ranker.MODEL_FILE).read_text(encoding="utf-8")
     data = json.loads(text)
-    stage_class = ranker.TreeStage if data["kind"] == "trees" else ranker.LinearStage
+    stage_class = {"linear": ranker.LinearStage, "trees": ranker.TreeStage, "blend": ranker.BlendStage}[data["kind"]]
     assert data["features"] == list(stage_class.features)
     model = ranker.default_ranker()
     assert model is not None and len(model.stages) == len(data["stages"])
@@ -154,3 +154,16 @@ def test_paragraph_subject_nearby_mentions_and_pronoun_gender_rank():
     i = texts.index("Somebody has to,")
     assert by_name(static(tables, i, "gender_recent_0")) == {"Oliver Pike": 1.0, "Rosalind Fenwick": 0.0, "Wren": 0.0}
     assert not any(static(tables, i, "gender_recent_1_plus").values())
+
+
+def test_a_blend_adds_the_trees_to_the_logit_and_survives_its_json():
+    weights = np.zeros(len(ranker.FEATURES))
+    weights[0] = 2.0
+    blend = ranker.BlendStage(ranker.LinearStage(weights), ranker.TreeStage(TREES), 0.5)
+    crossed = np.zeros((2, len(ranker.FEATURES)), dtype=np.float32)
+    crossed[0, 0] = 1.0
+    trees = np.array([[0, 1], [1, 3]], dtype=np.float32)
+    assert blend.score((crossed, trees)) == pytest.approx([2.0 + 0.5 * 1.1, 0.5 * -0.7])
+    again = ranker.Ranker.from_json(ranker.Ranker([blend]).to_json("test")).stages[0]
+    assert isinstance(again, ranker.BlendStage) and again.tree_weight == 0.5
+    assert again.score((crossed, trees)) == pytest.approx(blend.score((crossed, trees)))

@@ -13,6 +13,10 @@ pronoun, an action beat, none, none at the start of a conversation), so the mode
 can learn, e.g., that recency matters when there is no cue and hardly at all
 after "said Jane".
 
+The shipped model adds boosted regression trees over the same facts to the linear
+score (`BlendStage`): the trees catch combinations a weight per fact cannot, the logit
+keeps them from overruling clear cues. The trees are plain node lists scored in numpy.
+
 The weights are trained on the PDNC DEV novels by `bench/train_speaker_ranker.py`
 (leave-one-novel-out cross-validation decides whether the ranker ships at all;
 see BENCHMARKS.md) and shipped as `ficlens/models/speaker_ranker.json`.
@@ -200,12 +204,16 @@ def design(tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray]:
     """The linear model's rows: BASE_FEATURES, then each crossed with the quotation's
     condition (FEATURES order); and each quotation's first row."""
     base, conditions, starts = base_design(tables, speaker_of)
+    return _crossed(base, conditions), starts
+
+
+def _crossed(base: np.ndarray, conditions: np.ndarray) -> np.ndarray:
     n_base = len(BASE_FEATURES)
     x = np.zeros((len(base), len(FEATURES)), dtype=np.float32)
     x[:, :n_base] = base
     columns = n_base * (1 + conditions)[:, None] + np.arange(n_base)
     x[np.arange(len(base))[:, None], columns] = base
-    return x, starts
+    return x
 
 
 def group_softmax(scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -225,10 +233,14 @@ TREE_FEATURES = BASE_FEATURES + tuple(f"condition_{c}" for c in CONDITIONS)
 def tree_design(tables: Any, speaker_of: dict) -> tuple[np.ndarray, np.ndarray]:
     """The boosted trees' rows (TREE_FEATURES order) and each quotation's first row."""
     base, conditions, starts = base_design(tables, speaker_of)
+    return _with_condition_columns(base, conditions), starts
+
+
+def _with_condition_columns(base: np.ndarray, conditions: np.ndarray) -> np.ndarray:
     x = np.zeros((len(base), len(TREE_FEATURES)), dtype=np.float32)
     x[:, : len(BASE_FEATURES)] = base
     x[np.arange(len(base)), len(BASE_FEATURES) + conditions] = 1.0
-    return x, starts
+    return x
 
 
 class LinearStage:
@@ -294,26 +306,57 @@ class TreeStage:
         ]}
 
 
-class Ranker:
-    """Scorers applied in stages, each a `LinearStage` or a `TreeStage`: each stage's
-    choices become the turn speakers the next stage's sequence features read."""
+class BlendStage:
+    """A logit stage plus boosted trees: score = logit + tree_weight x trees. The trees
+    alone rank better on PDNC DEV but overrule clear cues the logit keeps (an action
+    beat, "he said" right after a scene break brings someone in); added to the logit's
+    score they correct it where it is unsure instead."""
 
-    def __init__(self, stages: Sequence[LinearStage | TreeStage]):
+    features = FEATURES
+    tree_features = TREE_FEATURES
+
+    def __init__(self, linear: LinearStage, trees: TreeStage, tree_weight: float):
+        self.linear, self.trees, self.tree_weight = linear, trees, tree_weight
+
+    def rows(self, tables: Any, speaker_of: dict) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+        base, conditions, starts = base_design(tables, speaker_of)
+        return (_crossed(base, conditions), _with_condition_columns(base, conditions)), starts
+
+    def score(self, x: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        return self.linear.score(x[0]) + self.tree_weight * self.trees.score(x[1])
+
+    def to_json(self) -> dict:
+        return {**self.linear.to_json(), **self.trees.to_json(), "tree_weight": self.tree_weight}
+
+
+class Ranker:
+    """Scorers applied in stages (`LinearStage`, `TreeStage` or `BlendStage`): each
+    stage's choices become the turn speakers the next stage's sequence features read."""
+
+    def __init__(self, stages: Sequence[LinearStage | TreeStage | BlendStage]):
         self.stages = list(stages)
 
     @classmethod
     def from_json(cls, text: str) -> "Ranker":
         data = json.loads(text)
-        kind = LinearStage if data.get("kind", "linear") == "linear" else TreeStage
-        if tuple(data["features"]) != kind.features:
+        kind = data.get("kind", "linear")
+        features = {"linear": FEATURES, "trees": TREE_FEATURES, "blend": FEATURES}[kind]
+        if tuple(data["features"]) != features or (kind == "blend" and tuple(data["tree_features"]) != TREE_FEATURES):
             raise ValueError("speaker ranker model was trained on other features; retrain it")
-        return cls([LinearStage(s["weights"]) if kind is LinearStage else TreeStage(s["trees"])
+        if kind == "linear":
+            return cls([LinearStage(s["weights"]) for s in data["stages"]])
+        if kind == "trees":
+            return cls([TreeStage(s["trees"]) for s in data["stages"]])
+        return cls([BlendStage(LinearStage(s["weights"]), TreeStage(s["trees"]), s["tree_weight"])
                     for s in data["stages"]])
 
     def to_json(self, about: str) -> str:
-        kind = "trees" if isinstance(self.stages[0], TreeStage) else "linear"
-        model = {"about": about, "kind": kind, "features": list(type(self.stages[0]).features),
-                 "stages": [stage.to_json() for stage in self.stages]}
+        first = self.stages[0]
+        kind = {LinearStage: "linear", TreeStage: "trees", BlendStage: "blend"}[type(first)]
+        model = {"about": about, "kind": kind, "features": list(first.features)}
+        if kind == "blend":
+            model["tree_features"] = list(TREE_FEATURES)
+        model["stages"] = [stage.to_json() for stage in self.stages]
         return json.dumps(model, separators=(",", ":")) + "\n"
 
     def decide(self, tables: Any) -> tuple[list[str | None], list[float]]:
