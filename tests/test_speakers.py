@@ -187,3 +187,12 @@ def test_said_the_duchess_names_a_character_known_with_its_article(tmp_path):
     assert [(names.get(q["speaker"]), q["kind"]) for q in doc["quotes"]] == [
         ("the Duchess", "explicit"), ("Mary", "explicit"), ("the Duchess", "explicit"),
     ]
+
+
+def test_the_doctor_is_the_character_titled_doctor_and_nobody_addresses_themself():
+    """The example calls Elias Crane "Dr. Crane" and later "the doctor" ("Dr. Mabey",
+    named once, does not make that ambiguous)."""
+    lines, _ = script(EXAMPLE_WORK)
+    assert line(lines, "I didn’t fall in")[1:4:2] == ("Elias Crane", "anaphoric")
+    assert line(lines, "Sprained")[1:4:2] == ("Elias Crane", "anaphoric")
+    assert all(speaker is None or speaker not in to for _text, speaker, to, _kind in lines)

@@ -35,7 +35,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
-from ..characters.names import GIVEN_NAME_TITLES, parse_name
+from ..characters.names import GIVEN_NAME_TITLES, norm_title, parse_name
 from ..model import Chapter, Quotation, Span, Work
 
 SPEECH_VERBS = frozenset("""
@@ -103,6 +103,12 @@ _DESCRIPTION = r"(?P<desc>(?:his|her|their|the|my|our)\s+(?:[a-z]+\s+){0,2}?(?P<
 _AFTER_PATTERNS += [
     re.compile(rf"{_LEAD}{_VERB}\s+{_DESCRIPTION}"),             # said his wife
     re.compile(rf"{_LEAD}{_DESCRIPTION}\s+{_ADVERB}{_VERB}\b"),  # her mother cried
+]
+# "said the doctor", "the captain replied": the one character with that title.
+_TITLE_NOUN = r"the\s+(?P<title_noun>doctor|professor|captain|colonel|major|general|inspector|sergeant|detective|reverend|vicar|admiral|lieutenant)\b"
+_AFTER_PATTERNS += [
+    re.compile(rf"{_LEAD}{_VERB}\s+{_TITLE_NOUN}"),             # said the doctor
+    re.compile(rf"{_LEAD}{_TITLE_NOUN}\s+{_ADVERB}{_VERB}\b"),  # the doctor said
 ]
 # "McBryde raised his eyebrows, murmuring:" / "Elizabeth answered," right before a quotation.
 _BEFORE_PATTERN = re.compile(rf"{_NAME}[^\"“”.!?;]{{0,80}}?\b{_VERB}(?:\s+\w+){{0,3}}?\s*[,:]?\s*[—–-]*\s*$")
@@ -255,6 +261,7 @@ class _ChapterAttributor:
                  speaking: Counter | None = None, families: dict[str, frozenset[str]] | None = None):
         self.chapter = chapter
         self.families = families or {}
+        self._by_title: dict[str, set[str]] | None = None  # title -> characters bearing it, when first needed
         self.speaking = speaking  # explicit lines per character in the first pass
         self.context: dict[int, _Context] = {}  # by quotation start
         self.result: list[Quotation] = []
@@ -381,6 +388,12 @@ class _ChapterAttributor:
                             cues.append(Cue(who, "explicit", after + m.start("name"), after + m.end("name"), after,
                                             addressee=addressee))
                             break
+                    elif m.groupdict().get("title_noun"):
+                        who = self._titled(m.group("title_noun"))
+                        if who:
+                            start, end = after + m.start("title_noun") - 4, after + m.end("title_noun")
+                            cues.append(Cue(who, "description", start, end, after))
+                            break
                     elif m.groupdict().get("desc"):
                         start, end = after + m.start("desc"), after + m.end("desc")
                         mention = self._mention_at(start, end)
@@ -421,7 +434,26 @@ class _ChapterAttributor:
         """The character a speech-verb pattern names: "the Duchess" as a whole first
         (a character known with its article), then the name, then its last word."""
         return ((article and self.resolve_name(article + name)) or self.resolve_name(name)
-                or self.resolve_name(name.split()[-1]))
+                or self.resolve_name(name.split()[-1]) or (article and self._titled(name)) or None)
+
+    def _titled(self, word: str) -> str | None:
+        """The character some name of which carries the title `word` ("the doctor"
+        for Dr. Crane): the only one, or one mentioned over three times as often as
+        any other (Dr. Crane, not the Dr. Mabey named once); else None."""
+        title = norm_title(word)
+        if title is None:
+            return None
+        if self._by_title is None:
+            self._by_title = {}
+            for c in self.layer.characters:
+                for text in (c.name, *c.aliases):
+                    form = parse_name(text)
+                    if form is not None and form.title and not form.article:
+                        self._by_title.setdefault(form.title, set()).add(c.id)
+        ranked = sorted(self._by_title.get(title, ()), key=lambda who: -self.prominence.get(who, 0))
+        if len(ranked) > 1 and self.prominence.get(ranked[0], 0) <= 3 * self.prominence.get(ranked[1], 0):
+            return None
+        return ranked[0] if ranked else None
 
     def _cues(self, para, quotes: list[Quotation]) -> list[Cue]:
         if quotes:
@@ -795,7 +827,8 @@ def _alternate_between_anchors(turns: list[list[Quotation]], vocatives: list[tup
         speaker = a if abs(i - anchor) % 2 == 0 else other
         if speaker in vocatives[i]:
             continue  # the turn names that person: they are not speaking
-        out[i] = [replace(q, speaker=speaker, confidence=CONFIDENCE["alternation"]) for q in turn]
+        out[i] = [replace(q, speaker=speaker, addressees=tuple(a for a in q.addressees if a != speaker),
+                          confidence=CONFIDENCE["alternation"]) for q in turn]
     return out
 
 
