@@ -105,7 +105,7 @@ _AFTER_PATTERNS += [
     re.compile(rf"{_LEAD}{_DESCRIPTION}\s+{_ADVERB}{_VERB}\b"),  # her mother cried
 ]
 # "said the doctor", "the captain replied": the one character with that title.
-_TITLE_NOUN = r"the\s+(?P<title_noun>doctor|professor|captain|colonel|major|general|inspector|sergeant|detective|reverend|vicar|admiral|lieutenant)\b"
+_TITLE_NOUN = r"(?P<title_desc>the\s+(?P<title_noun>doctor|professor|captain|colonel|major|general|inspector|sergeant|detective|reverend|vicar|admiral|lieutenant))\b"
 _AFTER_PATTERNS += [
     re.compile(rf"{_LEAD}{_VERB}\s+{_TITLE_NOUN}"),             # said the doctor
     re.compile(rf"{_LEAD}{_TITLE_NOUN}\s+{_ADVERB}{_VERB}\b"),  # the doctor said
@@ -196,7 +196,7 @@ def candidate_tables(work: Work, parses: Sequence[Any], quotations: Sequence[Quo
         by_chapter.setdefault(q.chapter, []).append(q)
     parse_of = {p.chapter.index: p for p in parses}
 
-    families = family_names(characters)
+    names = name_facts(characters)
 
     def one_pass(speaking: Counter | None) -> tuple[list[Quotation], list]:
         out: list[Quotation] = []
@@ -205,7 +205,7 @@ def candidate_tables(work: Work, parses: Sequence[Any], quotations: Sequence[Quo
             qs = by_chapter.get(chapter.index)
             if qs:
                 attributor = _ChapterAttributor(chapter, parse_of.get(chapter.index), qs, characters, speaking,
-                                                families)
+                                                names)
                 out.extend(attributor.run())
                 attributors.append(attributor)
         return out, attributors
@@ -239,29 +239,39 @@ def candidate_tables(work: Work, parses: Sequence[Any], quotations: Sequence[Quo
     return tables
 
 
-def family_names(characters: Any) -> dict[str, frozenset[str]]:
-    """character id -> the family names its names carry ("Edna Pontellier", "Mr. Pontellier")."""
-    out: dict[str, frozenset[str]] = {}
+@dataclass(frozen=True)
+class NameFacts:
+    """What the characters' names say, for descriptions that name nobody:
+    "her husband" (a shared family name), "the doctor" (a title)."""
+
+    families: dict[str, frozenset[str]]  # character id -> family names ("Edna Pontellier", "Mr. Pontellier")
+    titled: dict[str, frozenset[str]]  # normalised title -> ids of the characters some name of which carries it
+
+
+def name_facts(characters: Any) -> NameFacts:
+    families: dict[str, frozenset[str]] = {}
+    titled: dict[str, set[str]] = {}
     for c in characters.characters:
-        names = set()
+        family = set()
         for text in (c.name, *c.aliases):
             form = parse_name(text)
             if form is None or form.article:
                 continue
+            if form.title:
+                titled.setdefault(form.title, set()).add(c.id)
             if form.is_full:
-                names.add(form.surname)
+                family.add(form.surname)
             elif form.title and len(form.core) == 1 and form.title not in GIVEN_NAME_TITLES:
-                names.add(form.core[0])
-        out[c.id] = frozenset(names)
-    return out
+                family.add(form.core[0])
+        families[c.id] = frozenset(family)
+    return NameFacts(families, {title: frozenset(ids) for title, ids in titled.items()})
 
 
 class _ChapterAttributor:
     def __init__(self, chapter: Chapter, parse: Any, quotations: list[Quotation], characters: Any,
-                 speaking: Counter | None = None, families: dict[str, frozenset[str]] | None = None):
+                 speaking: Counter | None = None, names: NameFacts | None = None):
         self.chapter = chapter
-        self.families = families or {}
-        self._by_title: dict[str, set[str]] | None = None  # title -> characters bearing it, when first needed
+        self.names = names or NameFacts({}, {})
         self.speaking = speaking  # explicit lines per character in the first pass
         self.context: dict[int, _Context] = {}  # by quotation start
         self.result: list[Quotation] = []
@@ -391,7 +401,7 @@ class _ChapterAttributor:
                     elif m.groupdict().get("title_noun"):
                         who = self._titled(m.group("title_noun"))
                         if who:
-                            start, end = after + m.start("title_noun") - 4, after + m.end("title_noun")
+                            start, end = after + m.start("title_desc"), after + m.end("title_desc")
                             cues.append(Cue(who, "description", start, end, after))
                             break
                     elif m.groupdict().get("desc"):
@@ -443,14 +453,7 @@ class _ChapterAttributor:
         title = norm_title(word)
         if title is None:
             return None
-        if self._by_title is None:
-            self._by_title = {}
-            for c in self.layer.characters:
-                for text in (c.name, *c.aliases):
-                    form = parse_name(text)
-                    if form is not None and form.title and not form.article:
-                        self._by_title.setdefault(form.title, set()).add(c.id)
-        ranked = sorted(self._by_title.get(title, ()), key=lambda who: -self.prominence.get(who, 0))
+        ranked = sorted(self.names.titled.get(title, ()), key=lambda who: -self.prominence.get(who, 0))
         if len(ranked) > 1 and self.prominence.get(ranked[0], 0) <= 3 * self.prominence.get(ranked[1], 0):
             return None
         return ranked[0] if ranked else None
@@ -546,8 +549,9 @@ class _ChapterAttributor:
         owner = self._mention_at(start, start + len(words[0]))
         if owner is None:
             return None
-        family = self.families.get(owner.character, frozenset())
-        kin = [who for who, names in self.families.items()
+        families = self.names.families
+        family = families.get(owner.character, frozenset())
+        kin = [who for who, names in families.items()
                if who != owner.character and names & family and self.gender.get(who) == gender]
         return kin[0] if len(kin) == 1 else None
 
