@@ -196,3 +196,22 @@ def test_the_doctor_is_the_character_titled_doctor_and_nobody_addresses_themself
     assert line(lines, "I didn’t fall in")[1:4:2] == ("Elias Crane", "anaphoric")
     assert line(lines, "Sprained")[1:4:2] == ("Elias Crane", "anaphoric")
     assert all(speaker is None or speaker not in to for _text, speaker, to, _kind in lines)
+
+
+def test_wife_mother_and_father_among_several_of_one_family_and_possessive_speech():
+    """Three Hartwell women share the family name: "his wife", "his lady" and "her
+    mother" are the one titled Mrs.; "her father" the one titled Mr. "was Mrs.
+    Hartwell's conclusion" after a quotation and "Edith's remark was:" /
+    "Lucy broke the silence at last by saying," before one name their speakers."""
+    lines, _ = script(FIXTURES / "speakers" / "hartwells.txt")
+    assert [(text[:18], speaker, kind) for text, speaker, _, kind in lines] == [
+        ("My dear Mr. Hartwe", "Mrs. Hartwell", "anaphoric"),  # said his lady
+        ("A Captain Dunmore ", "Mrs. Hartwell", "anaphoric"),  # cried his wife
+        ("I shall do no such", "Robert Hartwell", "explicit"),
+        ("Oh, Papa!", "Lucy Hartwell", "explicit"),
+        ("Your mother may ca", "Robert Hartwell", "anaphoric"),  # said her father
+        ("Nonsense! A gentle", "Mrs. Hartwell", "anaphoric"),  # said her mother
+        ("Then Papa must go,", "Edith Hartwell", "explicit"),
+        ("That is settled, t", "Mrs. Hartwell", "explicit"),
+        ("I hope he dances.", "Lucy Hartwell", "explicit"),
+    ]

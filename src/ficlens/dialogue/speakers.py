@@ -99,6 +99,10 @@ NOUN_GENDER = {
 # "said her husband": close family shares the possessor's family name (Edna Pontellier's
 # husband is Mr. Pontellier), so the description resolves through the character list.
 KIN_NOUNS = frozenset("wife husband lady mother father mamma mama papa sister brother son daughter".split())
+# Among several of a family, a spouse or parent is the one titled as married: "his wife"
+# and "her mother" of the Bennets is Mrs. Bennet, not one of the Miss Bennets.
+MARRIED_KIN = {noun: ("mrs" if NOUN_GENDER[noun] == "she" else "mr")
+               for noun in "wife husband lady mother father mamma mama papa".split()}
 _DESCRIPTION = r"(?P<desc>(?:his|her|their|the|my|our)\s+(?:[a-z]+\s+){0,2}?(?P<noun>" + "|".join(NOUN_GENDER) + r"))\b"
 _AFTER_PATTERNS += [
     re.compile(rf"{_LEAD}{_VERB}\s+{_DESCRIPTION}"),             # said his wife
@@ -110,8 +114,25 @@ _AFTER_PATTERNS += [
     re.compile(rf"{_LEAD}{_VERB}\s+{_TITLE_NOUN}"),             # said the doctor
     re.compile(rf"{_LEAD}{_TITLE_NOUN}\s+{_ADVERB}{_VERB}\b"),  # the doctor said
 ]
-# "McBryde raised his eyebrows, murmuring:" / "Elizabeth answered," right before a quotation.
-_BEFORE_PATTERN = re.compile(rf"{_NAME}[^\"“”.!?;]{{0,80}}?\b{_VERB}(?:\s+\w+){{0,3}}?\s*[,:]?\s*[—–-]*\s*$")
+# "was Emma's calm answer", "was his reply": the words' owner, after the quotation.
+_SPEECH_NOUN = (r"(?:reply|answer|remark|observation|rejoinder|exclamation|conclusion|question|inquiry|enquiry|"
+                r"response|retort|comment|amendment|injunction|greeting|salutation|speech|address|cry|words)")
+_POSSESSOR = rf"(?:(?P<article>the\s+)?(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})['’]s|(?P<poss>his|her))"
+_AFTER_PATTERNS += [
+    re.compile(rf"{_LEAD}was\s+{_POSSESSOR}\s+(?:[a-z]+\s+){{0,3}}?{_SPEECH_NOUN}\b"),
+]
+# "McBryde raised his eyebrows, murmuring:" / "Elizabeth answered," / "Emma found an opportunity
+# of saying," right before a quotation.
+_ING_FORMS = sorted({(lemma[:-1] if lemma.endswith("e") and not lemma.endswith("ee") else lemma) + "ing"
+                     for lemma in SPEECH_VERBS} | {"crying", "replying"}, key=len, reverse=True)
+_VERB_BEFORE = "(?:" + "|".join(re.escape(f) for f in [*_SPEECH_FORMS, *_ING_FORMS, "accosted"]) + ")"
+_BEFORE_PATTERNS = [
+    re.compile(rf"{_NAME}[^\"“”.!?;]{{0,80}}?\b{_VERB_BEFORE}(?:\s+\w+){{0,3}}?\s*[,:]?\s*[—–-]*\s*$"),
+    # "Emma's remark was--", "Harriet's was--"
+    re.compile(rf"{_POSSESSOR}\s+(?:[a-z]+\s+){{0,3}}?(?:{_SPEECH_NOUN}\s+)?(?:was|ran)\s*[,:]?\s*[—–-]*\s*$"),
+]
+_BEFORE_POSSESSIVE = re.compile(  # "his answer was:" (a pronoun needs the noun)
+    rf"(?P<poss>his|her)\s+(?:[a-z]+\s+){{0,3}}?{_SPEECH_NOUN}\s+(?:was|ran)\s*[,:]?\s*[—–-]*\s*$")
 _TO_NAME = re.compile(r"^[^\"“”.!?;]{0,30}?\bto\s+(?:the\s+)?(?P<to>" + _TITLE + r"?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 _NOT_VOCATIVE = frozenset("Only Just Even Poor Good Dear Dearest Oh O Ah Well Yes No Come Hush Hello Goodbye "
                           "Thank Thanks Please Sorry Look Listen Wait Stop Tell".split())
@@ -246,6 +267,9 @@ class NameFacts:
 
     families: dict[str, frozenset[str]]  # character id -> family names ("Edna Pontellier", "Mr. Pontellier")
     titled: dict[str, frozenset[str]]  # normalised title -> ids of the characters some name of which carries it
+
+    def carries(self, character: str, title: str) -> bool:
+        return character in self.titled.get(title, ())
 
 
 def name_facts(characters: Any) -> NameFacts:
@@ -404,6 +428,10 @@ class _ChapterAttributor:
                             start, end = after + m.start("title_desc"), after + m.end("title_desc")
                             cues.append(Cue(who, "description", start, end, after))
                             break
+                    elif m.groupdict().get("poss"):  # was his reply
+                        start = after + m.start("poss")
+                        cues.append(self._possessive_cue(m.group("poss"), start, after))
+                        break
                     elif m.groupdict().get("desc"):
                         start, end = after + m.start("desc"), after + m.end("desc")
                         mention = self._mention_at(start, end)
@@ -431,14 +459,31 @@ class _ChapterAttributor:
         if not cues:
             # a lead-in right before the first quotation: "Elizabeth answered,"
             first = min(q.spans[0][0] for q in quotes)
-            window = text[max(para.start, first - 161) : max(para.start, first - 1)]
-            m = _BEFORE_PATTERN.search(window)
-            if m and m.group("name").split()[0] not in _NOT_NAMES:
+            cue = self._lead_in(max(para.start, first - 161), max(para.start, first - 1), first)
+            if cue is not None:
+                cues.append(cue)
+        return cues
+
+    def _lead_in(self, start: int, end: int, position: int) -> Cue | None:
+        """The speaker a lead-in ending at `end` introduces ("Elizabeth answered,",
+        "Emma's remark was--", "his answer was:"), as a cue at `position`."""
+        window = self.chapter.text[start:end]
+        for pattern in _BEFORE_PATTERNS:
+            m = pattern.search(window)
+            if m and m.group("name") and m.group("name").split()[0] not in _NOT_NAMES:
                 who = self._resolve_named(m.group("name"), m.group("article"))
                 if who:
-                    base = max(para.start, first - 161)
-                    cues.append(Cue(who, "explicit", base + m.start("name"), base + m.end("name"), first))
-        return cues
+                    return Cue(who, "explicit", start + m.start("name"), start + m.end("name"), position)
+        m = _BEFORE_POSSESSIVE.search(window)
+        if m:
+            return self._possessive_cue(m.group("poss"), start + m.start("poss"), position)
+        return None
+
+    def _possessive_cue(self, word: str, start: int, position: int) -> Cue:
+        """"his reply": a pronoun cue through the possessive's mention."""
+        mention = self._mention_at(start, start + len(word))
+        return Cue(mention.character if mention else None, "anaphoric", start, start + len(word), position,
+                   gender="he" if word.lower() == "his" else "she")
 
     def _resolve_named(self, name: str, article: str | None) -> str | None:
         """The character a speech-verb pattern names: "the Duchess" as a whole first
@@ -514,6 +559,10 @@ class _ChapterAttributor:
         if not tail.endswith((":", ",", "--", "—", "–", ";")):
             return []
         cues = [c for c in self._cues(prev, []) if c.character or c.gender]
+        if not any(c.how != "beat" for c in cues):
+            cue = self._lead_in(max(prev.start, prev.end - 160), prev.end, para.start)
+            if cue is not None:
+                return [cue]
         # the cue that introduces the quotation is the one nearest the end
         cues = [max(cues, key=lambda c: c.position)] if cues else []
         return [Cue(c.character, c.how, c.start, c.end, para.start, c.gender) for c in cues]
@@ -542,7 +591,8 @@ class _ChapterAttributor:
 
     def _relative(self, start: int, description: str, gender: str) -> str | None:
         """"her husband" at `start`: the one character of that gender sharing a family
-        name with whom "her" refers to; None when there is not exactly one."""
+        name with whom "her" refers to (among several, a spouse or parent is the one
+        titled Mrs./Mr.); None when there is not exactly one."""
         words = description.split()
         if words[0] not in ("his", "her") or words[-1] not in KIN_NOUNS or (words[-1] == "lady" and words[0] != "his"):
             return None
@@ -553,6 +603,8 @@ class _ChapterAttributor:
         family = families.get(owner.character, frozenset())
         kin = [who for who, names in families.items()
                if who != owner.character and names & family and self.gender.get(who) == gender]
+        if len(kin) > 1 and words[-1] in MARRIED_KIN:
+            kin = [who for who in kin if self.names.carries(who, MARRIED_KIN[words[-1]])]
         return kin[0] if len(kin) == 1 else None
 
     def _doc_offset(self, doc) -> int:
