@@ -215,3 +215,22 @@ def test_wife_mother_and_father_among_several_of_one_family_and_possessive_speec
         ("That is settled, t", "Mrs. Hartwell", "explicit"),
         ("I hope he dances.", "Lucy Hartwell", "explicit"),
     ]
+
+
+def test_verbs_that_name_a_speaker_only_next_to_the_quotation(tmp_path):
+    # "mused" and "interposed" are speech only right after a quotation; the action
+    # beat before ("Edith looked at the sky.") is someone else's
+    path = tmp_path / "lawn.txt"
+    path.write_text(
+        "The Lawn\n\n"
+        '"Is the wall finished?" asked Edith Hartwell.\n\n'
+        '"Nearly," admitted Lucy Hartwell, putting down her trowel.\n\n'
+        'Edith looked at the sky. "Then we shall have tea on the lawn," mused Lucy.\n\n'
+        'Edith laughed. "Not if it rains," interposed Mr. Hartwell from the window.\n'
+    )
+    doc = analyze(read_work(path))
+    names = {c["id"]: c["name"] for c in doc["characters"]}
+    assert [(names.get(q["speaker"]), q["kind"]) for q in doc["quotes"]] == [
+        ("Edith Hartwell", "explicit"), ("Lucy Hartwell", "explicit"), ("Lucy Hartwell", "explicit"),
+        ("Mr. Hartwell", "explicit"),
+    ]

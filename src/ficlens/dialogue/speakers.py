@@ -49,6 +49,13 @@ shriek squeak squeal blurt babble stammer lament cut venture proceed put think w
 chatter chaff entreat exclaim persist quaver falter scoff simper lisp rasp croak pant sniff snarl
 cajole coax implore gush rattle prattle jeer taunt soothe console assent suppose conclude explain
 """.split())
+# Verbs that name a speaker only right next to a quotation ('"Yes," mused Anne'); in the
+# narration around it ("she questioned whether", "he offered his arm") they are not speech.
+ADJACENT_SPEECH_VERBS = frozenset("""
+interpose muse ejaculate question assure reassure mourn hazard state interject acquiesce speculate
+inform assert confide pronounce quote grunt acknowledge advise appeal reiterate propose croon reflect
+smile nod
+""".split())
 
 VOICE_NOUNS = frozenset("voice tone words reply answer question whisper".split())
 PRONOUN_GENDER = {"he": "he", "him": "he", "she": "she", "her": "she", "they": "they"}
@@ -70,12 +77,20 @@ _VOCATIVE_WHOLE = re.compile(r"^\s*((?:[A-Z][\w'’.-]*\s?){1,4})[.!?]+\s*$")
 # Parser-free speech-verb patterns right next to a quotation ("said Jane", "Jane
 # replied warmly", "cried he"): the most precise evidence there is, and immune to
 # the parser's trouble with "Jane.--" and similar punctuation.
-_SPEECH_FORMS = sorted({
-    f for lemma in SPEECH_VERBS for f in (
-        lemma + ("d" if lemma.endswith("e") else "ed"), lemma + ("s" if not lemma.endswith(("s", "sh", "ch")) else "es"))
-} | {"said", "says", "cried", "cries", "replied", "replies", "began", "begins", "thought", "wrote", "told",
-     "put in", "broke in", "went on", "struck in", "hissed", "sobbed", "snapped", "stammered", "ventured",
-     "gasped", "shrieked", "roared", "answered", "asked"}, key=len, reverse=True)
+_DOUBLES = frozenset("admit beg chat commit nod sob snap stop quip jab".split())  # admitted, begged
+
+
+def _inflections(lemma: str) -> tuple[str, str]:
+    """Past and third-person forms of a regular speech verb: "queried", "admits"."""
+    if lemma.endswith("y") and lemma[-2] not in "aeiou":
+        return lemma[:-1] + "ied", lemma[:-1] + "ies"
+    past = lemma + "d" if lemma.endswith("e") else lemma + lemma[-1] + "ed" if lemma in _DOUBLES else lemma + "ed"
+    return past, lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x")) else "s")
+
+
+_SPEECH_FORMS = sorted({f for lemma in SPEECH_VERBS | ADJACENT_SPEECH_VERBS for f in _inflections(lemma)} | {
+    "said", "says", "began", "begins", "thought", "wrote", "told", "put in", "broke in", "went on", "struck in"},
+    key=len, reverse=True)
 _VERB = "(?:" + "|".join(re.escape(f) for f in _SPEECH_FORMS) + ")"
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Colonel|Col|Captain|Capt|Professor|Prof|Aunt|Uncle|Madame|Mme|Monsieur|M|Mademoiselle|Mlle|Father|Mother|Sister|Brother|Inspector|Major|General|Count|Countess|Signor|Signora|Herr|Frau)\.?\s+)"
 _NAME = rf"(?P<article>the\s+)?(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’-]+){{0,2}})(?:['’]s\s+voice)?"
