@@ -23,6 +23,15 @@ def market():
     return script(FIXTURES / "speakers" / "market_day.txt")
 
 
+def speakers_and_kinds(tmp_path, text):
+    """(speaker name, kind) of each quotation of a small story written to a file."""
+    path = tmp_path / "story.txt"
+    path.write_text(text)
+    doc = analyze(read_work(path))
+    names = {c["id"]: c["name"] for c in doc["characters"]}
+    return [(names.get(q["speaker"]), q["kind"]) for q in doc["quotes"]]
+
+
 def line(lines, start):
     matches = [entry for entry in lines if entry[0].startswith(start)]
     assert len(matches) == 1, (start, [e[0] for e in lines])
@@ -175,18 +184,12 @@ def test_given_titled_names_give_explicit_speakers():
 def test_said_the_duchess_names_a_character_known_with_its_article(tmp_path):
     # "roared" is a verb spaCy may not read as speech; the pattern "roared the Duchess"
     # must find the character "the Duchess", not the next clause's subject.
-    path = tmp_path / "garden.txt"
-    path.write_text(
+    assert speakers_and_kinds(tmp_path, (
         "The Garden\n\n"
         '"Can you play?" shouted the Duchess.\n\n'
         '"Yes!" shouted Mary.\n\n'
         '"Come on, then!" roared the Duchess, and Mary joined the line, wondering what would happen next.\n'
-    )
-    doc = analyze(read_work(path))
-    names = {c["id"]: c["name"] for c in doc["characters"]}
-    assert [(names.get(q["speaker"]), q["kind"]) for q in doc["quotes"]] == [
-        ("the Duchess", "explicit"), ("Mary", "explicit"), ("the Duchess", "explicit"),
-    ]
+    )) == [("the Duchess", "explicit"), ("Mary", "explicit"), ("the Duchess", "explicit")]
 
 
 def test_the_doctor_is_the_character_titled_doctor_and_nobody_addresses_themself():
@@ -220,17 +223,11 @@ def test_wife_mother_and_father_among_several_of_one_family_and_possessive_speec
 def test_verbs_that_name_a_speaker_only_next_to_the_quotation(tmp_path):
     # "mused" and "interposed" are speech only right after a quotation; the action
     # beat before ("Edith looked at the sky.") is someone else's
-    path = tmp_path / "lawn.txt"
-    path.write_text(
+    assert speakers_and_kinds(tmp_path, (
         "The Lawn\n\n"
         '"Is the wall finished?" asked Edith Hartwell.\n\n'
         '"Nearly," admitted Lucy Hartwell, putting down her trowel.\n\n'
         'Edith looked at the sky. "Then we shall have tea on the lawn," mused Lucy.\n\n'
         'Edith laughed. "Not if it rains," interposed Mr. Hartwell from the window.\n'
-    )
-    doc = analyze(read_work(path))
-    names = {c["id"]: c["name"] for c in doc["characters"]}
-    assert [(names.get(q["speaker"]), q["kind"]) for q in doc["quotes"]] == [
-        ("Edith Hartwell", "explicit"), ("Lucy Hartwell", "explicit"), ("Lucy Hartwell", "explicit"),
-        ("Mr. Hartwell", "explicit"),
-    ]
+    )) == [("Edith Hartwell", "explicit"), ("Lucy Hartwell", "explicit"), ("Lucy Hartwell", "explicit"),
+           ("Mr. Hartwell", "explicit")]
