@@ -228,6 +228,7 @@ def test_verbs_that_name_a_speaker_only_next_to_the_quotation(tmp_path):
         '"Is the wall finished?" asked Edith Hartwell.\n\n'
         '"Nearly," admitted Lucy Hartwell, putting down her trowel.\n\n'
         'Edith looked at the sky. "Then we shall have tea on the lawn," mused Lucy.\n\n'
-        'Edith laughed. "Not if it rains," interposed Mr. Hartwell from the window.\n'
+        'Edith laughed. "Not if it rains," interposed Mr. Hartwell from the window.\n\n'
+        'Lucy laughed. "It will not rain," was all Edith\'s answer.\n'
     )) == [("Edith Hartwell", "explicit"), ("Lucy Hartwell", "explicit"), ("Lucy Hartwell", "explicit"),
-           ("Mr. Hartwell", "explicit")]
+           ("Mr. Hartwell", "explicit"), ("Edith Hartwell", "explicit")]

@@ -132,9 +132,10 @@ _AFTER_PATTERNS += [
 # "was Emma's calm answer", "was his reply": the words' owner, after the quotation.
 _SPEECH_NOUN = (r"(?:reply|answer|remark|observation|rejoinder|exclamation|conclusion|question|inquiry|enquiry|"
                 r"response|retort|comment|amendment|injunction|greeting|salutation|speech|address|cry|words)")
-_POSSESSOR = rf"(?:(?P<article>the\s+)?(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})['’]s|(?P<poss>his|her))"
+# ("Catherine s answer": some plain-text editions lost the apostrophe)
+_POSSESSOR = rf"(?:(?P<article>the\s+)?(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){{0,2}})(?:['’]|\s)s|(?P<poss>his|her))"
 _AFTER_PATTERNS += [
-    re.compile(rf"{_LEAD}was\s+{_POSSESSOR}\s+(?:[a-z]+\s+){{0,3}}?{_SPEECH_NOUN}\b"),
+    re.compile(rf"{_LEAD}was\s+(?:all\s+|only\s+)?{_POSSESSOR}\s+(?:[a-z]+\s+){{0,3}}?{_SPEECH_NOUN}\b"),
 ]
 # "McBryde raised his eyebrows, murmuring:" / "Elizabeth answered," / "Emma found an opportunity
 # of saying," right before a quotation.
@@ -471,12 +472,6 @@ class _ChapterAttributor:
                                         start + len(pron), after, gender=PRONOUN_GENDER[pron.lower()],
                                         addressee=addressee))
                         break
-        if not cues:
-            # a lead-in right before the first quotation: "Elizabeth answered,"
-            first = min(q.spans[0][0] for q in quotes)
-            cue = self._lead_in(max(para.start, first - 161), max(para.start, first - 1), first)
-            if cue is not None:
-                cues.append(cue)
         return cues
 
     def _lead_in(self, start: int, end: int, position: int) -> Cue | None:
@@ -544,6 +539,13 @@ class _ChapterAttributor:
                     cue = self._cue_for_subject(owner, pos, speech=True)
                     if cue:
                         cues.append(cue)
+        if not cues and quotes:
+            # a lead-in right before the first quotation that the parse missed: "Emma's
+            # remark was--", "Elizabeth answered,"
+            first = min(q.spans[0][0] for q in quotes)
+            cue = self._lead_in(max(para.start, first - 161), max(para.start, first - 1), first)
+            if cue is not None:
+                cues.append(cue)
         if not cues:
             # an action beat: the first character acting as a clause subject
             for tok, pos in narration:
