@@ -64,7 +64,13 @@ STATIC_FEATURES = (
     "near_mentions",          # narration mentions in this paragraph and the NEAR_PARAGRAPHS before (0..1)
     "spoke_last_conversation",  # spoke in the chapter's previous conversation
     "out_of_scene",           # neither in the narration since the last scene break (or chapter start) nor a speaker of this conversation
+    "style_best",             # the quotation's words are likeliest under this candidate's explicit lines (`idiolect`)
+    "style_margin",           # ... by how much over the best other candidate (log ratio / 5, clipped to -1..1)
+    "style_known",            # the candidate has enough explicit lines for a word model
+    "continues_last",         # "she added", "he went on": this candidate was speaking just before
+    "continued_next",         # the next turn is "she added" / "he went on" and fits this candidate
 )
+STYLE_SCALE = 5.0  # log-likelihood ratio that counts as a full margin
 # Facts about the conversation's turns, given who is thought to speak each turn:
 # the rules' answers at first, then the previous stage's.
 SEQUENCE_FEATURES = (
@@ -106,6 +112,7 @@ def static_rows(candidates: Sequence[str], facts: dict, attributor: Any) -> np.n
     top_speaking = math.log1p(max(speaking.values(), default=0)) or 1.0
     recent = facts["recent"]
     same_gender = [who for who in recent if gender.get(who) == cue_gender] if cue_gender else []
+    style = facts["style"]
     for r, who in enumerate(candidates):
         g = gender.get(who, "unknown")
         values = {
@@ -131,6 +138,14 @@ def static_rows(candidates: Sequence[str], facts: dict, attributor: Any) -> np.n
         values["near_mentions"] = min(facts["near"].get(who, 0), 4) / 4
         values["spoke_last_conversation"] = who in facts["spoke_last_conversation"]
         values["out_of_scene"] = who not in facts["in_scene"]
+        values["continues_last"] = who == facts["continues_last"]
+        values["continued_next"] = who in facts["continued_next"]
+        if style[r] is not None:
+            values["style_known"] = True
+            others = [v for k, v in enumerate(style) if v is not None and k != r]
+            if others:
+                values["style_best"] = style[r] > max(others)
+                values["style_margin"] = max(-1.0, min(1.0, (style[r] - max(others)) / STYLE_SCALE))
         if cue_gender is not None and who in same_gender:
             values["gender_recent_0" if same_gender.index(who) == 0 else "gender_recent_1_plus"] = True
         ago = facts["named_ago"].get(who)

@@ -33,10 +33,11 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from ..characters.names import GIVEN_NAME_TITLES, norm_title, parse_name
 from ..model import Chapter, Quotation, Span, Work
+from .idiolect import Idiolects
 
 SPEECH_VERBS = frozenset("""
 say ask reply answer cry exclaim shout whisper murmur mutter add continue begin remark observe
@@ -92,6 +93,10 @@ _SPEECH_FORMS = sorted({f for lemma in SPEECH_VERBS | ADJACENT_SPEECH_VERBS for 
     "said", "says", "began", "begins", "thought", "wrote", "told", "put in", "broke in", "went on", "struck in"},
     key=len, reverse=True)
 _VERB = "(?:" + "|".join(re.escape(f) for f in _SPEECH_FORMS) + ")"
+# "she added", "he went on": the last speaker goes on after a paragraph break
+CONTINUING_LEMMAS = frozenset("add continue resume pursue persist".split())
+_CONTINUING = re.compile(r"\b(?:added|adds|continued|continues|went on|goes on|resumed|resumes|pursued|pursues|"
+                         r"persisted|persists)\b")
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Colonel|Col|Captain|Capt|Professor|Prof|Aunt|Uncle|Madame|Mme|Monsieur|M|Mademoiselle|Mlle|Father|Mother|Sister|Brother|Inspector|Major|General|Count|Countess|Signor|Signora|Herr|Frau)\.?\s+)"
 _NAME = rf"(?P<article>the\s+)?(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’-]+){{0,2}})(?:['’]s\s+voice)?"
 _PRONOUN = r"(?P<pron>he|she|I)"
@@ -141,7 +146,9 @@ _AFTER_PATTERNS += [
 # of saying," right before a quotation.
 _ING_FORMS = sorted({(lemma[:-1] if lemma.endswith("e") and not lemma.endswith("ee") else lemma) + "ing"
                      for lemma in SPEECH_VERBS} | {"crying", "replying"}, key=len, reverse=True)
-_VERB_BEFORE = "(?:" + "|".join(re.escape(f) for f in [*_SPEECH_FORMS, *_ING_FORMS, "accosted"]) + ")"
+# "heard Mr. Weston whisper to his wife," / "took the opportunity to say,"
+_BARE_FORMS = "say ask reply answer whisper cry exclaim add observe remark begin repeat murmur mutter call".split()
+_VERB_BEFORE = "(?:" + "|".join(re.escape(f) for f in [*_SPEECH_FORMS, *_ING_FORMS, *_BARE_FORMS, "accosted"]) + ")"
 _BEFORE_PATTERNS = [
     re.compile(rf"{_NAME}[^\"“”.!?;]{{0,80}}?\b{_VERB_BEFORE}(?:\s+\w+){{0,3}}?\s*[,:]?\s*[—–-]*\s*$"),
     # "Emma's remark was--", "Harriet's was--"
@@ -175,6 +182,7 @@ class Cue:
     position: int  # offset of the cue's verb/actor, to pick the nearest quote
     gender: str | None = None  # for unresolved pronouns
     addressee: str | None = None  # "said she to Charlotte"
+    continues: bool = False  # "she added", "he went on": the speaker of the turn before goes on
 
 
 @dataclass(frozen=True)
@@ -189,6 +197,7 @@ class _Context:
     speaker: str | None  # the rules' answer before re-reading turns between anchors
     paragraph: int
     turn: tuple[int, int, int]  # (chapter, conversation, turn): a turn is a paragraph of dialogue
+    going_on: str | None = None  # for "she added": who was speaking before
 
 
 def attribute_speakers(work: Work, parses: Sequence[Any], quotations: Sequence[Quotation], characters: Any,
@@ -264,10 +273,11 @@ def candidate_tables(work: Work, parses: Sequence[Any], quotations: Sequence[Quo
         for conversation, turns in enumerate(attributor.vocatives_of):
             for turn, vocatives in enumerate(turns):
                 tables.vocatives[(attributor.chapter.index, conversation, turn)] = vocatives
-    for q in first:
+    idiolects = Idiolects(first)
+    for i, q in enumerate(first):
         attributor = by_start[(q.chapter, q.spans[0][0])]
         ctx = attributor.context[q.spans[0][0]]
-        ids, rows = attributor.candidate_features(q)
+        ids, rows = attributor.candidate_features(q, lambda who, i=i, q=q: idiolects.score(i, q.speaker, who))
         tables.candidates.append(ids)
         tables.static.append(rows)
         tables.conditions.append(condition(ctx.cue, len(ctx.history)))
@@ -317,6 +327,7 @@ class _ChapterAttributor:
         self.result: list[Quotation] = []
         self.vocatives_of: list[list[tuple[str, ...]]] = []
         self.turn_speakers: dict[tuple[int, int], str] = {}
+        self.turn_cues: dict[tuple[int, int], Cue | None] = {}  # (conversation, turn) -> its first quotation's cue
         self.prominence = {c.id: c.mentions for c in characters.characters}
         self.quotations = sorted(quotations, key=lambda q: q.spans[0][0])
         self.layer = characters
@@ -397,6 +408,7 @@ class _ChapterAttributor:
                 cues = self._lead_in_cues(pi, by_para) or cues
             turn = (self.chapter.index, len(conversations) - 1, len(conversations[-1]))
             attributed, vocatives = self._decide(quotes, cues, history, pi, turn)
+            self.turn_cues[turn[1:]] = self.context[quotes[0].spans[0][0]].cue
             speakers = [q.speaker for q in attributed if q.speaker]
             history.append(Turn(speakers[-1] if speakers else None, vocatives))
             conversations[-1].append(attributed)
@@ -425,54 +437,46 @@ class _ChapterAttributor:
                 window = text[after : max(after, stop)][:80]
                 for pattern in _AFTER_PATTERNS:
                     m = pattern.match(window)
-                    if not m:
-                        continue
-                    to = _TO_NAME.match(window[m.end():])
-                    addressee = self.resolve_name(to.group("to")) if to else None
-                    if "name" in m.groupdict() and m.group("name"):
-                        name = re.sub(r"['’]s$", "", m.group("name").rstrip("'’"))
-                        if name.split()[0] in _NOT_NAMES:
-                            continue
-                        who = self._resolve_named(name, m.group("article"))
-                        if who:
-                            cues.append(Cue(who, "explicit", after + m.start("name"), after + m.end("name"), after,
-                                            addressee=addressee))
-                            break
-                    elif m.groupdict().get("title_noun"):
-                        who = self._titled(m.group("title_noun"))
-                        if who:
-                            start, end = after + m.start("title_desc"), after + m.end("title_desc")
-                            cues.append(Cue(who, "description", start, end, after))
-                            break
-                    elif m.groupdict().get("poss"):  # was his reply
-                        start = after + m.start("poss")
-                        cues.append(self._possessive_cue(m.group("poss"), start, after))
-                        break
-                    elif m.groupdict().get("desc"):
-                        start, end = after + m.start("desc"), after + m.end("desc")
-                        mention = self._mention_at(start, end)
-                        gender = NOUN_GENDER[m.group("noun")]
-                        relative = None if mention else self._relative(start, m.group("desc"), gender)
-                        if relative:  # as good as a name
-                            cues.append(Cue(relative, "description", start, end, after))
-                        else:
-                            cues.append(Cue(mention.character if mention else None, "anaphoric", start, end, after,
-                                            gender=gender))
-                        break
-                    else:
-                        pron = m.group("pron")
-                        start = after + m.start("pron")
-                        if pron == "I":
-                            if self.narrator:
-                                cues.append(Cue(self.narrator, "narrator", start, start + 1, after))
-                                break
-                            continue
-                        mention = self._mention_at(start, start + len(pron))
-                        cues.append(Cue(mention.character if mention else None, "anaphoric", start,
-                                        start + len(pron), after, gender=PRONOUN_GENDER[pron.lower()],
-                                        addressee=addressee))
+                    cue = self._pattern_cue(m, after, window) if m else None
+                    if cue is not None:
+                        cues.append(replace(cue, continues=bool(_CONTINUING.search(m.group(0)))))
                         break
         return cues
+
+    def _pattern_cue(self, m: re.Match, after: int, window: str) -> Cue | None:
+        """The cue one of `_AFTER_PATTERNS` found in `window` (the narration from
+        offset `after`), or None when its name names nobody."""
+        to = _TO_NAME.match(window[m.end():])
+        addressee = self.resolve_name(to.group("to")) if to else None
+        groups = m.groupdict()
+        if groups.get("name"):
+            name = re.sub(r"['’]s$", "", m.group("name").rstrip("'’"))
+            if name.split()[0] in _NOT_NAMES:
+                return None
+            who = self._resolve_named(name, m.group("article"))
+            return Cue(who, "explicit", after + m.start("name"), after + m.end("name"), after,
+                       addressee=addressee) if who else None
+        if groups.get("title_noun"):
+            who = self._titled(m.group("title_noun"))
+            return Cue(who, "description", after + m.start("title_desc"), after + m.end("title_desc"),
+                       after) if who else None
+        if groups.get("poss"):  # was his reply
+            return self._possessive_cue(m.group("poss"), after + m.start("poss"), after)
+        if groups.get("desc"):
+            start, end = after + m.start("desc"), after + m.end("desc")
+            mention = self._mention_at(start, end)
+            gender = NOUN_GENDER[m.group("noun")]
+            relative = None if mention else self._relative(start, m.group("desc"), gender)
+            if relative:  # as good as a name
+                return Cue(relative, "description", start, end, after)
+            return Cue(mention.character if mention else None, "anaphoric", start, end, after, gender=gender)
+        pron = m.group("pron")
+        start = after + m.start("pron")
+        if pron == "I":
+            return Cue(self.narrator, "narrator", start, start + 1, after) if self.narrator else None
+        mention = self._mention_at(start, start + len(pron))
+        return Cue(mention.character if mention else None, "anaphoric", start, start + len(pron), after,
+                   gender=PRONOUN_GENDER[pron.lower()], addressee=addressee)
 
     def _lead_in(self, start: int, end: int, position: int) -> Cue | None:
         """The speaker a lead-in ending at `end` introduces ("Elizabeth answered,",
@@ -532,7 +536,7 @@ class _ChapterAttributor:
                 if subj is not None and subj.i in narration_ids:
                     cue = self._cue_for_subject(subj, pos, speech=True)
                     if cue:
-                        cues.append(cue)
+                        cues.append(replace(cue, continues=tok.lemma_.lower() in CONTINUING_LEMMAS))
             elif tok.dep_ in SUBJECT_DEPS and tok.lemma_.lower() in VOICE_NOUNS:
                 owner = next((c for c in tok.children if c.dep_ == "poss"), None)
                 if owner is not None and owner.i in narration_ids:
@@ -582,7 +586,7 @@ class _ChapterAttributor:
                 return [cue]
         # the cue that introduces the quotation is the one nearest the end
         cues = [max(cues, key=lambda c: c.position)] if cues else []
-        return [Cue(c.character, c.how, c.start, c.end, para.start, c.gender) for c in cues]
+        return [replace(c, position=para.start, addressee=None) for c in cues]
 
     def _cue_for_subject(self, subj, verb_pos: int, speech: bool) -> Cue | None:
         doc_offset = self._doc_offset(subj.doc)
@@ -639,6 +643,9 @@ class _ChapterAttributor:
             if cue is not None and cue.addressee and cue.addressee not in addressees:
                 addressees.append(cue.addressee)
             speaker, how = None, "fallback"
+            # who "she added" means: the paragraph's speaker so far, else the last turn's
+            going_on = next((o.speaker for o in reversed(out) if o.speaker), None) or (
+                history[-1].speaker if history else None)
             if cue is not None:
                 speaker, how = cue.character, cue.how
                 if cue.how == "anaphoric" or (cue.how == "beat" and cue.gender):
@@ -660,7 +667,8 @@ class _ChapterAttributor:
                 kind = "anaphoric"
             named.extend(addressees)
             self.context[q.spans[0][0]] = _Context(tuple(history), tuple(cues), cue, tuple(addressees), how,
-                                                  speaker, paragraph, turn)
+                                                  speaker, paragraph, turn,
+                                                  going_on if cue is not None and cue.continues else None)
             if not addressees:
                 addressees = self._default_addressees(speaker, history)
             out.append(
@@ -682,10 +690,12 @@ class _ChapterAttributor:
         hi = bisect.bisect_left(self.narration_starts, end)
         return [m.character for m in self.narration_mentions[lo:hi] if m.character]
 
-    def candidate_features(self, q: Quotation) -> tuple[list[str], Any]:
+    def candidate_features(self, q: Quotation, style: Callable[[str], float | None] = lambda who: None
+                           ) -> tuple[list[str], Any]:
         """The candidate speakers of `q` (the rules' answer, cue characters, the
         conversation's speakers and addressees before and after, characters recently
-        in the narration) and their text-feature rows (`ranker.STATIC_FEATURES`)."""
+        in the narration) and their text-feature rows (`ranker.STATIC_FEATURES`);
+        `style(who)` is how like `who`'s lines it sounds (`idiolect.Idiolects.score`)."""
         from .ranker import static_rows
 
         ctx = self.context[q.spans[0][0]]
@@ -712,6 +722,7 @@ class _ChapterAttributor:
         _chapter, conversation, turn = ctx.turn
         later = self.vocatives_of[conversation][turn + 1 : turn + 2]
         named_next = set(later[0]) if later else set()
+        next_cue = self.turn_cues.get((conversation, turn + 1))
         in_quote = {m.character for m in self.layer.mentions_in(self.chapter.index, start, q.spans[-1][1])
                     if m.kind == "name" and m.character}
         cue_characters = [c.character for c in ctx.cues if c.character]
@@ -733,6 +744,10 @@ class _ChapterAttributor:
             before=before, after=after, previous=previous, in_quote=in_quote,
             near=near, subjects=subjects, spoke_last_conversation=set(spoke_last_conversation),
             in_scene={who for who in candidates if self._mentioned_between(who, scene_start, start)} | set(spoke),
+            style=[style(who) for who in candidates],
+            continues_last=ctx.going_on,
+            continued_next={who for who in candidates if next_cue is not None and next_cue.continues and (
+                who == next_cue.character or (next_cue.gender and self.gender.get(who) == next_cue.gender))},
         )
         return candidates, static_rows(candidates, facts, self)
 
