@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import pytest
 
-from ficlens import read_work
+from ficlens import analyze, read_work
 from ficlens.characters import CharacterLayer, build_characters
 from ficlens.characters.names import normalise_alias, parse_name, strip_disambiguator
 from ficlens.dialogue.quotes import find_quotations
@@ -323,3 +323,33 @@ def test_a_given_titled_name_also_names_its_bearer_without_the_title():
         ("Ashby", "Colonel Ashby"), ("Marlowe", "Inspector Marlowe"), ("Ashby", "Colonel Ashby"),
         ("Marlowe", "Inspector Marlowe"), ("Marlowe", "Inspector Marlowe"), ("Marlowe", "Inspector Marlowe"),
     ]
+
+
+def test_a_listed_given_name_that_is_also_a_month_or_a_verb():
+    """A given list (or AO3 tags) names "May Linden" and "Will Archer": "May" and
+    "Will" are those two wherever the text writes them as names ("said Will." even
+    where spaCy tags "Will" a modal), never the month ("the first week of May") or
+    the verb ("You will get stung")."""
+    gold = (("May Linden", ("May Linden",)), ("Will Archer", ("Will Archer",)))
+    work, layer = analysed("may_and_will.txt", gold)
+    found = resolutions(work, layer, kinds=("name",))
+    text = work.chapters[0].text
+    month = text.index("week of May") + len("week of ")
+    assert all(m.start != month for m in layer.mentions)
+    assert found.count(("May", "May Linden")) >= 6 and found.count(("Will", "Will Archer")) >= 6
+    assert {name for _, name in found} == {"May Linden", "Will Archer"}
+    doc = analyze(work, gold_characters=list(gold))
+    names = {c["id"]: c["name"] for c in doc["characters"]}
+    assert [names.get(q["speaker"]) for q in doc["quotes"]] == [
+        "Will Archer", "May Linden", "May Linden", "Will Archer", "May Linden", "Will Archer", "Will Archer",
+        "May Linden", "Will Archer", "May Linden"]
+
+
+def test_tagged_given_names_that_are_words_name_their_characters():
+    from dataclasses import replace
+
+    work = read_work(CHARACTER_FIXTURES / "may_and_will.txt")
+    work = replace(work, meta=replace(work.meta, characters=("May Linden", "Will Archer")))
+    quotes = [q for chapter in work.chapters for q in find_quotations(chapter)]
+    layer = build_characters(work, parse_chapters(work), quotes)
+    assert {c.name: c.aliases for c in layer.characters} == {"May Linden": ("May",), "Will Archer": ("Will",)}

@@ -40,6 +40,7 @@ from .scan import ChapterTokens, chapter_tokens
 
 NARRATOR_NAME = "the narrator"  # an unnamed first-person narrator
 RECENT_SENTENCES = 5  # an ambiguous name goes to a candidate named this recently
+LISTED_GIVEN_SUBJECT = 3  # a listed given name that is also a word ("May", "Will") is a name after this many
 
 GoldCharacters = Sequence[tuple[str, Iterable[str]]]
 
@@ -164,15 +165,19 @@ def _derived_forms(
         if form.article:
             words.append(form.core[-1])
         for word in words:
-            if " " in word or word in NOT_NAMES:
+            # A given list's "May Welland" or a tag's "Will Graham" names a May or a Will
+            # even though the word is also a month or a verb, where the text makes the
+            # capitalised word a subject ("May put the lid back") a few times.
+            listed_given = (titled or tagged) and word == form.given and stats.subject[word] >= LISTED_GIVEN_SUBJECT
+            if " " in word or (word in NOT_NAMES and not listed_given):
                 continue
-            if not tagged and stats.properness(word) < 0.5:
+            if not tagged and stats.properness(word) < 0.5 and not listed_given:
                 continue
             # A surname spaCy mostly calls a place is the place ("Hunsford"); a given
             # name next to a person's surname is kept even then ("Lucan" as ORG).
             if not tagged and evidence is not None and word != form.given and evidence.placelike(word, margin=2):
                 continue
-            if tagged and stats.is_common(word) and word != form.nickname:
+            if tagged and stats.is_common(word) and word != form.nickname and not listed_given:
                 continue
             parsed = parse_name(word.title() if word.islower() else word)
             if parsed is not None:

@@ -55,6 +55,9 @@ SPEECH_LEMMAS = frozenset(
 # the name a place or an organisation (places and boats do not speak).
 SPEAKS = 3
 _CONNECTORS = frozenset({"of"})  # "Queen of Hearts", "Duke of Wellington"
+# A month written as a date, not the May or June of a character list: "in May", "May 5th"
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+_BEFORE_DATE = frozenset("in of since until till by during early late last next this that every mid".split())
 _VOCATIVE_END = frozenset({",", "!", "?", ".", ";", "—", "–", "…"})
 _MAX_RUN = 5
 _TRAILING_PUNCT = "-–—,;:!?\"”’"
@@ -545,6 +548,10 @@ def _plausible(tokens: list[Tok], idx: list[int], form: NameForm, stats: WordSta
                 and not tokens[before].initial and not norm_title(tokens[before].text) \
                 and tokens[before].sent == w.sent:
             return False
-        if w.tag in ("UH", "PRP", "MD", "DT", "IN", "CC", "WRB", "WP"):
+        if w.lower in _MONTHS and ((before >= 0 and tokens[before].lower in _BEFORE_DATE)
+                                   or (after < len(tokens) and tokens[after].text[:1].isdigit())):
+            return False
+        # (a capitalised "Will" mid-sentence is no modal, whatever the tagger says: "said Will.")
+        if w.tag in ("UH", "PRP", "MD", "DT", "IN", "CC", "WRB", "WP") and (w.initial or w.tag != "MD"):
             return False
     return True
