@@ -69,6 +69,10 @@ STATIC_FEATURES = (
     "style_known",            # the candidate has enough explicit lines for a word model
     "continues_last",         # "she added", "he went on": this candidate was speaking just before
     "continued_next",         # the next turn is "she added" / "he went on" and fits this candidate
+    "addresser_best",         # the one whose explicit lines most often name whom this quotation names (`partners`)
+    "addresser_share",        # ... this candidate's share of those lines
+    "partner_best",           # the one most often speaking in turns next to the last turn's speaker's
+    "partner_share",          # ... this candidate's share of those turns
 )
 STYLE_SCALE = 5.0  # log-likelihood ratio that counts as a full margin
 # Facts about the conversation's turns, given who is thought to speak each turn:
@@ -139,6 +143,9 @@ def static_rows(candidates: Sequence[str], facts: dict, attributor: Any) -> np.n
         values["spoke_last_conversation"] = who in facts["spoke_last_conversation"]
         values["out_of_scene"] = who not in facts["in_scene"]
         values["continues_last"] = who == facts["continues_last"]
+        for fact, shares in (("addresser", facts["addressing"]), ("partner", facts["partnering"])):
+            values[f"{fact}_share"] = shares[r]
+            values[f"{fact}_best"] = shares[r] > 0 and shares[r] == max(shares) and shares.count(shares[r]) == 1
         values["continued_next"] = who in facts["continued_next"]
         if style[r] is not None:
             values["style_known"] = True

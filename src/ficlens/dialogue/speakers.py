@@ -38,6 +38,7 @@ from typing import Any, Callable, Sequence
 from ..characters.names import GIVEN_NAME_TITLES, norm_title, parse_name
 from ..model import Chapter, Quotation, Span, Work
 from .idiolect import Idiolects
+from .partners import Partners
 
 SPEECH_VERBS = frozenset("""
 say ask reply answer cry exclaim shout whisper murmur mutter add continue begin remark observe
@@ -273,11 +274,19 @@ def candidate_tables(work: Work, parses: Sequence[Any], quotations: Sequence[Quo
         for conversation, turns in enumerate(attributor.vocatives_of):
             for turn, vocatives in enumerate(turns):
                 tables.vocatives[(attributor.chapter.index, conversation, turn)] = vocatives
+    # what the explicit lines show of each character's habits: how they talk, to whom
     idiolects = Idiolects(first)
+    partners = Partners(first, [by_start[(q.chapter, q.spans[0][0])].context[q.spans[0][0]].turn for q in first],
+                        tables.vocatives)
+
+    def habits(candidates: list[str], i: int, q: Quotation) -> dict[str, list]:
+        return {"style": [idiolects.score(i, q.speaker, who) for who in candidates],
+                "addressing": partners.addressing(i, candidates), "partnering": partners.partnering(i, candidates)}
+
     for i, q in enumerate(first):
         attributor = by_start[(q.chapter, q.spans[0][0])]
         ctx = attributor.context[q.spans[0][0]]
-        ids, rows = attributor.candidate_features(q, lambda who, i=i, q=q: idiolects.score(i, q.speaker, who))
+        ids, rows = attributor.candidate_features(q, lambda candidates, i=i, q=q: habits(candidates, i, q))
         tables.candidates.append(ids)
         tables.static.append(rows)
         tables.conditions.append(condition(ctx.cue, len(ctx.history)))
@@ -690,12 +699,13 @@ class _ChapterAttributor:
         hi = bisect.bisect_left(self.narration_starts, end)
         return [m.character for m in self.narration_mentions[lo:hi] if m.character]
 
-    def candidate_features(self, q: Quotation, style: Callable[[str], float | None] = lambda who: None
+    def candidate_features(self, q: Quotation, habits: Callable[[list[str]], dict[str, list]] | None = None
                            ) -> tuple[list[str], Any]:
         """The candidate speakers of `q` (the rules' answer, cue characters, the
         conversation's speakers and addressees before and after, characters recently
         in the narration) and their text-feature rows (`ranker.STATIC_FEATURES`);
-        `style(who)` is how like `who`'s lines it sounds (`idiolect.Idiolects.score`)."""
+        `habits(candidates)` gives per-candidate lists of what the work's explicit lines
+        show ("style", "addressing", "partnering"; see `idiolect`, `partners`)."""
         from .ranker import static_rows
 
         ctx = self.context[q.spans[0][0]]
@@ -744,7 +754,9 @@ class _ChapterAttributor:
             before=before, after=after, previous=previous, in_quote=in_quote,
             near=near, subjects=subjects, spoke_last_conversation=set(spoke_last_conversation),
             in_scene={who for who in candidates if self._mentioned_between(who, scene_start, start)} | set(spoke),
-            style=[style(who) for who in candidates],
+            **(habits(candidates) if habits else {
+                "style": [None] * len(candidates), "addressing": [0.0] * len(candidates),
+                "partnering": [0.0] * len(candidates)}),
             continues_last=ctx.going_on,
             continued_next={who for who in candidates if next_cue is not None and next_cue.continues and (
                 who == next_cue.character or (next_cue.gender and self.gender.get(who) == next_cue.gender))},
