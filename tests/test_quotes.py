@@ -380,6 +380,17 @@ def test_one_attribution_per_utterance():
     assert quoted(chapter) == [["Damn!"], ["Missed me,", "again."]]
     chapter = chapter_from_text('"Damn!" said Ruth. "Missed it," she added.')  # one sentence between: one
     assert quoted(chapter) == [["Damn!", "Missed it,"]]
+    # a sentence of narration, then a lead-in of its own with a verb of saying: a new utterance
+    chapter = chapter_from_text('"Mind the rope," warned Ruth; and then they rowed on in silence for a mile. '
+                                'At last Ruth said to the ferryman, "Bring her about."')
+    assert quoted(chapter) == [["Mind the rope,"], ["Bring her about."]]
+    chapter = chapter_from_text('"Mind the rope," warned Ruth, and then, "bring her about."')  # no sentence between
+    assert quoted(chapter) == [["Mind the rope,", "bring her about."]]
+    # a whole sentence of narration after the attribution: the next stretch is a new utterance
+    chapter = chapter_from_text('"Nonsense!" said Ruth crossly. However, she rowed on without a word. "The tide turns at six."')
+    assert quoted(chapter) == [["Nonsense!"], ["The tide turns at six."]]
+    chapter = chapter_from_text('"Nonsense!" said Ruth crossly. "The tide turns at six."')
+    assert quoted(chapter) == [["Nonsense!", "The tide turns at six."]]
 
 
 # -- quoted letters, unspoken words, names and noun phrases -------------------------------------

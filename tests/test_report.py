@@ -87,7 +87,7 @@ def test_every_section_is_there(example):
     chips = [li.text_content() for li in page.xpath("//li[contains(@class, 'chip')]")]
     assert "Teen And Up Audiences" in chips and "Margaret Thorne/Elias Crane" in chips and "Lighthouses" in chips
     stats = dict(zip(page.xpath("//dl[@class='stats']//dt/text()"), page.xpath("//dl[@class='stats']//dd/text()")))
-    assert stats["Words"] == "4,169" and stats["Chapters"] == "4/4" and stats["Quotations"] == "149"
+    assert stats["Words"] == "4,169" and stats["Chapters"] == "4/4" and stats["Quotations"] == "150"
     timeline = page.get_element_by_id("timeline").text_content()
     assert "Two days later +P2D" in " ".join(timeline.split())
     for link in page.xpath("//ol[@class='timeline']//a[starts-with(@href, '#t-')]"):

@@ -23,13 +23,24 @@ def market():
     return script(FIXTURES / "speakers" / "market_day.txt")
 
 
-def speakers_and_kinds(tmp_path, text):
-    """(speaker name, kind) of each quotation of a small story written to a file."""
+def _story_quotes(tmp_path, text):
+    """(character names by id, quotations) of a small story written to a file."""
     path = tmp_path / "story.txt"
     path.write_text(text)
     doc = analyze(read_work(path))
-    names = {c["id"]: c["name"] for c in doc["characters"]}
-    return [(names.get(q["speaker"]), q["kind"]) for q in doc["quotes"]]
+    return {c["id"]: c["name"] for c in doc["characters"]}, doc["quotes"]
+
+
+def speakers_and_kinds(tmp_path, text):
+    """(speaker name, kind) of each quotation of a small story written to a file."""
+    names, quotes = _story_quotes(tmp_path, text)
+    return [(names.get(q["speaker"]), q["kind"]) for q in quotes]
+
+
+def speakers_and_addressees(tmp_path, text):
+    """(speaker name, [addressee names]) of each quotation of a small story."""
+    names, quotes = _story_quotes(tmp_path, text)
+    return [(names.get(q["speaker"]), [names[a] for a in q["addressees"]]) for q in quotes]
 
 
 def line(lines, start):
@@ -232,3 +243,25 @@ def test_verbs_that_name_a_speaker_only_next_to_the_quotation(tmp_path):
         'Lucy laughed. "It will not rain," was all Edith\'s answer.\n'
     )) == [("Edith Hartwell", "explicit"), ("Lucy Hartwell", "explicit"), ("Lucy Hartwell", "explicit"),
            ("Mr. Hartwell", "explicit"), ("Edith Hartwell", "explicit")]
+
+
+def test_narration_says_whom_the_words_are_for(tmp_path):
+    text = ("Captain Ada Morrow walked the deck with Tobias Reed and Linnet Shaw. Linnet Shaw watched "
+            "the gulls. Tobias Reed watched the sails.\n\n"
+            "Ada stopped at the rail and, turning to Linnet, said, \"The wind is backing.\"\n\n"
+            "\"Then we reef,\" Linnet said.\n\n"
+            "\"Not yet,\" said Ada, addressing Tobias. \"Fetch the glass first.\"\n")
+    said = speakers_and_addressees(tmp_path, text)
+    assert said[0] == ("Captain Ada Morrow", ["Linnet Shaw"])
+    assert said[1][0] == "Linnet Shaw"
+    assert said[2] == ("Captain Ada Morrow", ["Tobias Reed"])
+
+
+def test_vocative_at_the_end_of_a_first_stretch_with_my_dear(tmp_path):
+    text = ("Nell Archer and Bea Archer sat by the fire with the letter. Nell Archer read it twice. "
+            "Bea Archer mended a sock.\n\n"
+            "\"What do you make of this line, my dear Bea?\" said Nell, folding the page. \"Is it not plain?\"\n\n"
+            "\"Plain enough to me.\"\n")
+    said = speakers_and_addressees(tmp_path, text)
+    assert said[0] == ("Nell Archer", ["Bea Archer"])  # named at the end of the first stretch only
+    assert said[1][0] == "Bea Archer"

@@ -71,7 +71,7 @@ RECENT_WINDOW = 2500  # characters of narration before a quotation the ranker lo
 RECENT_CHARACTERS = 6  # ... and how many distinct characters it takes from there
 NEAR_PARAGRAPHS = 2  # paragraphs before the quotation's own whose narration mentions are counted
 
-_VOCATIVE_END = re.compile(r",\s*((?:[A-Z][\w'’.-]*\s?){1,4})[.!?]*\s*$")
+_VOCATIVE_END = re.compile(r",\s*(?:(?:my\s+)?(?:dear|dearest|own|poor|good)\s+)*((?:[A-Z][\w'’.-]*\s?){1,4})[.!?]*\s*$")
 _VOCATIVE_START = re.compile(r"^\s*(?:(?:Oh|O|Ah|Well|Yes|No|Dear|My dear)[,!]?\s+)?((?:[A-Z][\w'’.-]*\s?){1,4}),")
 _VOCATIVE_WHOLE = re.compile(r"^\s*((?:[A-Z][\w'’.-]*\s?){1,4})[.!?]+\s*$")
 
@@ -157,6 +157,12 @@ _BEFORE_PATTERNS = [
 ]
 _BEFORE_POSSESSIVE = re.compile(  # "his answer was:" (a pronoun needs the noun)
     rf"(?P<poss>his|her)\s+(?:[a-z]+\s+){{0,3}}?{_SPEECH_NOUN}\s+(?:was|ran)\s*[,:]?\s*[—–-]*\s*$")
+# "turning to Elizabeth", "said to Mr. Darcy", "addressing Jane": whom the narration says a
+# paragraph's words are spoken to
+_ADDRESSED = re.compile(
+    r"\b(?:turn(?:s|ed|ing)(?:\s+(?:round|back|again))?\s+(?:to|towards)|(?:said|saying|says|whisper(?:s|ed|ing)|"
+    r"repl(?:ied|ying|ies)|call(?:s|ed|ing)|spoke|speaking|speaks|cried|crying|appeal(?:s|ed|ing))\s+to|"
+    r"address(?:es|ed|ing))\s+(?:the\s+)?(?P<to>" + _TITLE + r"?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 _TO_NAME = re.compile(r"^[^\"“”.!?;]{0,30}?\bto\s+(?:the\s+)?(?P<to>" + _TITLE + r"?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)")
 _NOT_VOCATIVE = frozenset("Only Just Even Poor Good Dear Dearest Oh O Ah Well Yes No Come Hush Hello Goodbye "
                           "Thank Thanks Please Sorry Look Listen Wait Stop Tell".split())
@@ -502,6 +508,19 @@ class _ChapterAttributor:
             return self._possessive_cue(m.group("poss"), start + m.start("poss"), position)
         return None
 
+    def _narration_addressees(self, quotes: list[Quotation]) -> list[str]:
+        """Whom the paragraph's narration says its words are spoken to ("turning to Jane")."""
+        para = self.chapter.paragraphs[quotes[0].paragraph]
+        quoted = [(s, e) for q in quotes for s, e in q.spans]
+        found: list[str] = []
+        for m in _ADDRESSED.finditer(self.chapter.text, para.start, para.end):
+            if any(s <= m.start() < e for s, e in quoted):
+                continue
+            who = self.resolve_name(m.group("to"))
+            if who and who not in found:
+                found.append(who)
+        return found
+
     def _possessive_cue(self, word: str, start: int, position: int) -> Cue:
         """"his reply": a pronoun cue through the possessive's mention."""
         mention = self._mention_at(start, start + len(word))
@@ -648,6 +667,7 @@ class _ChapterAttributor:
         named: list[str] = []
         for q in quotes:
             addressees = self._vocatives(q)
+            addressees += [who for who in self._narration_addressees(quotes) if who not in addressees]
             cue = _nearest_cue(q, cues)
             if cue is not None and cue.addressee and cue.addressee not in addressees:
                 addressees.append(cue.addressee)
@@ -869,8 +889,11 @@ class _ChapterAttributor:
 
     def _vocatives(self, q: Quotation) -> list[str]:
         found: list[str] = []
-        for pattern in (_VOCATIVE_START, _VOCATIVE_END, _VOCATIVE_WHOLE):
-            m = pattern.search(q.text)
+        # each stretch's start and end ("Is it clear, my dear Lizzy?" -- said Jane -- "...")
+        stretches = [self.chapter.text[s:e] for s, e in q.spans]
+        tries = [(p, t) for t in stretches for p in (_VOCATIVE_START, _VOCATIVE_END)] + [(_VOCATIVE_WHOLE, q.text)]
+        for pattern, text in tries:
+            m = pattern.search(text)
             if m:
                 words = m.group(1).strip().rstrip(".").split()
                 while words and words[0] in _NOT_VOCATIVE:
