@@ -265,3 +265,15 @@ def test_vocative_at_the_end_of_a_first_stretch_with_my_dear(tmp_path):
     said = speakers_and_addressees(tmp_path, text)
     assert said[0] == ("Nell Archer", ["Bea Archer"])  # named at the end of the first stretch only
     assert said[1][0] == "Bea Archer"
+
+
+def test_speech_verb_under_a_preposition_takes_the_clause_subject(tmp_path):
+    # "by saying" hangs off "obliged": its sayer is Peter, not the nearer Harriet
+    text = ("Harriet Vane and Peter Wimsey stood in the hall. Harriet Vane held the lamp. Peter Wimsey held "
+            "the key.\n\n"
+            "\"We could wait for morning,\" said Harriet.\n\n"
+            "The clock struck. Peter, after a long silence in which the clock struck twice more and the lamp "
+            "guttered, obliged Harriet to give up the argument at last by saying, \"We go in now.\"\n\n"
+            "\"Then go first.\"\n")
+    assert speakers_and_kinds(tmp_path, text) == [
+        ("Harriet Vane", "explicit"), ("Peter Wimsey", "explicit"), ("Harriet Vane", "implicit")]

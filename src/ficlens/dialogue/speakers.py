@@ -956,13 +956,14 @@ def _alternate_between_anchors(turns: list[list[Quotation]], vocatives: list[tup
 
 
 def _subject_of(verb):
-    """The subject of a speech verb, following conjunctions ("turned and said")."""
+    """The subject of a speech verb, following conjunctions ("turned and said") and
+    prepositions ("Edmund obliged her to stop by saying")."""
     node = verb
-    for _ in range(4):
+    for _ in range(6):
         for child in node.children:
             if child.dep_ in SUBJECT_DEPS:
                 return child
-        if node.dep_ in ("conj", "xcomp", "advcl") and node.head is not node:
+        if node.dep_ in ("conj", "xcomp", "advcl", "pcomp", "prep") and node.head is not node:
             node = node.head
         else:
             break
