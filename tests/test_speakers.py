@@ -277,3 +277,20 @@ def test_speech_verb_under_a_preposition_takes_the_clause_subject(tmp_path):
             "\"Then go first.\"\n")
     assert speakers_and_kinds(tmp_path, text) == [
         ("Harriet Vane", "explicit"), ("Peter Wimsey", "explicit"), ("Harriet Vane", "implicit")]
+
+
+@pytest.mark.parametrize("lead_in, speaker", [
+    # a capitalised word that names nobody before the name: the pattern goes on to the name
+    ("After a time, and one of the many praises of the view, Captain Reed added:--", "Captain Tobias Reed"),
+    ("Upon which, with many praises of the day, Captain Reed added:--", "Captain Tobias Reed"),
+    # the clause that ends the paragraph, not a speech verb before it
+    ("Ada said nothing to that; but Captain Reed spoke for the wall, and mentioned a bench; and Ada, after "
+     "the little pause which followed, added--", "Ada Morrow"),
+])
+def test_a_paragraph_ending_in_a_lead_in_names_the_next_speaker(tmp_path, lead_in, speaker):
+    text = ("Ada Morrow and Captain Tobias Reed walked along the cliff. Ada Morrow carried the basket. "
+            "Captain Reed carried the rug.\n\n"
+            "\"We should stop here,\" said Ada.\n\n"
+            f"{lead_in}\n\n"
+            "\"What glorious weather for the boats!\"\n")
+    assert speakers_and_kinds(tmp_path, text)[1] == (speaker, "explicit")

@@ -498,11 +498,15 @@ class _ChapterAttributor:
         "Emma's remark was--", "his answer was:"), as a cue at `position`."""
         window = self.chapter.text[start:end]
         for pattern in _BEFORE_PATTERNS:
-            m = pattern.search(window)
-            if m and m.group("name") and m.group("name").split()[0] not in _NOT_NAMES:
-                who = self._resolve_named(m.group("name"), m.group("article"))
-                if who:
-                    return Cue(who, "explicit", start + m.start("name"), start + m.end("name"), position)
+            # the leftmost capitalised word that names somebody ("After one of the many
+            # praises of the day, Captain Wentworth added:--" is Captain Wentworth's)
+            at = 0
+            while (m := pattern.search(window, at)) is not None and m.group("name"):
+                if m.group("name").split()[0] not in _NOT_NAMES:
+                    who = self._resolve_named(m.group("name"), m.group("article"))
+                    if who:
+                        return Cue(who, "explicit", start + m.start("name"), start + m.end("name"), position)
+                at = m.start("name") + 1
         m = _BEFORE_POSSESSIVE.search(window)
         if m:
             return self._possessive_cue(m.group("poss"), start + m.start("poss"), position)
@@ -608,10 +612,12 @@ class _ChapterAttributor:
         if not tail.endswith((":", ",", "--", "—", "–", ";")):
             return []
         cues = [c for c in self._cues(prev, []) if c.character or c.gender]
-        if not any(c.how != "beat" for c in cues):
-            cue = self._lead_in(max(prev.start, prev.end - 160), prev.end, para.start)
-            if cue is not None:
-                return [cue]
+        cue = self._lead_in(max(prev.start, prev.end - 160), prev.end, para.start)
+        # the lead-in pattern where the parse found no speech verb, or only ones before
+        # the clause that ends the paragraph ("...and mentioned a place; and Anne, after
+        # the little pause which followed, added--": the parse misreads "added--")
+        if cue is not None and all(c.how == "beat" or c.position < cue.start for c in cues):
+            return [cue]
         # the cue that introduces the quotation is the one nearest the end
         cues = [max(cues, key=lambda c: c.position)] if cues else []
         return [replace(c, position=para.start, addressee=None) for c in cues]
