@@ -22,6 +22,11 @@ SMOOTHING = 50.0  # Dirichlet prior weight of the background (PDNC DEV: 50 beat 
 MIN_WORDS = 30  # a character with fewer words of explicit lines has no model
 
 
+def explicitly_attributed(q: Quotation) -> bool:
+    """A line the rules gave a speaker by name and speech verb: the evidence of habits."""
+    return q.kind == "explicit" and q.speaker is not None
+
+
 def words(text: str) -> Counter:
     return Counter(WORD.findall(text.lower().replace("’", "'")))
 
@@ -37,7 +42,7 @@ class Idiolects:
         self.total = sum(self.background.values())
         self.own: dict[str, Counter] = {}
         self.size: Counter = Counter()
-        self.explicit = [q.kind == "explicit" and q.speaker is not None for q in quotations]
+        self.explicit = [explicitly_attributed(q) for q in quotations]
         for q, counts, explicit in zip(quotations, self.words, self.explicit):
             if explicit:
                 self.own.setdefault(q.speaker, Counter()).update(counts)

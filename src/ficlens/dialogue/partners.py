@@ -14,6 +14,7 @@ from collections import Counter
 from typing import Sequence
 
 from ..model import Quotation
+from .idiolect import explicitly_attributed
 
 Turn = tuple[int, int, int]  # (chapter, conversation, turn), as in `speakers`
 
@@ -26,13 +27,13 @@ class Partners:
         for i, turn in enumerate(turns):
             self.by_turn.setdefault(turn, []).append(i)
         for i, q in enumerate(quotations):
-            if _explicit(q):
+            if explicitly_attributed(q):
                 for named in vocatives.get(turns[i], ()):
                     if named != q.speaker:
                         self.addresses[(q.speaker, named)] += 1
         self.explicit_speaker: dict[Turn, str] = {}  # a turn's last explicitly attributed speaker
         for turn, members in self.by_turn.items():
-            speakers = [quotations[j].speaker for j in members if _explicit(quotations[j])]
+            speakers = [quotations[j].speaker for j in members if explicitly_attributed(quotations[j])]
             if speakers:
                 self.explicit_speaker[turn] = speakers[-1]
         self.pairs: Counter = Counter()  # {a, b} -> adjacent explicit turns
@@ -46,7 +47,7 @@ class Partners:
         names (all zero when it names nobody or nobody's lines do)."""
         q = self.quotations[index]
         named = self.vocatives.get(self.turns[index], ())
-        own = _explicit(q)
+        own = explicitly_attributed(q)
         counts = [sum(self.addresses[(who, b)] - (own and who == q.speaker) for b in named if b != who)
                   for who in candidates]
         return _shares(counts)
@@ -61,10 +62,6 @@ class Partners:
         if last is None:
             return [0.0] * len(candidates)
         return _shares([self.pairs[frozenset((who, last))] if who != last else 0 for who in candidates])
-
-
-def _explicit(q: Quotation) -> bool:
-    return q.kind == "explicit" and q.speaker is not None
 
 
 def _shares(counts: list[int]) -> list[float]:

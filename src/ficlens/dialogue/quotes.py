@@ -313,7 +313,7 @@ def _is_interruption(text: str, first: _Segment, second: _Segment) -> bool:
     if _SPEECH_VERB_RE.search(narration):
         if final == ":":
             return False
-        if final == "." and cut in (".", "!", "?") and _last_sentence(narration).strip() != narration.strip():
+        if final == "." and cut in (".", "!", "?") and not one_clause:
             return False  # "One!" said the Dormouse. However, he went on. "And so..."
         return not (long and final in (",", ""))
     return not long and final in (",", ":", ";")
@@ -432,20 +432,22 @@ def _joins(text: str, segments: list[_Segment]) -> list[bool]:
     joins = [_is_interruption(text, a, b) for a, b in zip(segments, segments[1:])]
     for k in range(len(joins)):
         before = text[segments[k].mark_end : segments[k + 1].mark_start].rstrip()
-        if joins[k] and before[-1:] in (",", ":"):
-            last = _last_sentence(before).strip()
-            if last != before.strip() and _SPEECH_VERB_RE.search(last):
+        if not joins[k]:
+            continue
+        last = _last_sentence(before).strip()
+        sentence_before = last != before.strip()  # a whole narrative sentence before the last
+        if before[-1:] in (",", ":"):
+            if sentence_before and _SPEECH_VERB_RE.search(last):
                 joins[k] = False
             continue
-        if not joins[k] or before[-1:] == ";":
+        if before[-1:] == ";":
             continue
         if k + 1 < len(joins):
             own_attribution = joins[k + 1] and _SPEECH_VERB_RE.search(
                 text[segments[k + 1].mark_end : segments[k + 2].mark_start])
         else:  # the paragraph's last segment: a verb of saying right after it, and
             # a narrative sentence of its own between ("said Adye. The Voice laughed.")
-            own_attribution = _last_sentence(before).strip() != before.strip() and _ATTRIBUTION_AFTER_RE.match(
-                text, segments[k + 1].mark_end)
+            own_attribution = sentence_before and _ATTRIBUTION_AFTER_RE.match(text, segments[k + 1].mark_end)
         if own_attribution:
             joins[k] = False
     return joins

@@ -96,8 +96,8 @@ _SPEECH_FORMS = sorted({f for lemma in SPEECH_VERBS | ADJACENT_SPEECH_VERBS for 
 _VERB = "(?:" + "|".join(re.escape(f) for f in _SPEECH_FORMS) + ")"
 # "she added", "he went on": the last speaker goes on after a paragraph break
 CONTINUING_LEMMAS = frozenset("add continue resume pursue persist".split())
-_CONTINUING = re.compile(r"\b(?:added|adds|continued|continues|went on|goes on|resumed|resumes|pursued|pursues|"
-                         r"persisted|persists)\b")
+_CONTINUING = re.compile(r"\b(?:" + "|".join(
+    sorted({f for lemma in CONTINUING_LEMMAS for f in _inflections(lemma)} | {"went on", "goes on"})) + r")\b")
 _TITLE = r"(?:(?:Mr|Mrs|Ms|Miss|Dr|Sir|Lady|Lord|Colonel|Col|Captain|Capt|Professor|Prof|Aunt|Uncle|Madame|Mme|Monsieur|M|Mademoiselle|Mlle|Father|Mother|Sister|Brother|Inspector|Major|General|Count|Countess|Signor|Signora|Herr|Frau)\.?\s+)"
 _NAME = rf"(?P<article>the\s+)?(?P<name>{_TITLE}?[A-Z][\w'’-]+(?:\s+(?:de\s+|van\s+|von\s+)?[A-Z][\w'’-]+){{0,2}})(?:['’]s\s+voice)?"
 _PRONOUN = r"(?P<pron>he|she|I)"
@@ -671,9 +671,10 @@ class _ChapterAttributor:
         names (vocatives, "said she to Charlotte") as opposed to ones guessed."""
         out = []
         named: list[str] = []
+        told = self._narration_addressees(quotes)
         for q in quotes:
             addressees = self._vocatives(q)
-            addressees += [who for who in self._narration_addressees(quotes) if who not in addressees]
+            addressees += [who for who in told if who not in addressees]
             cue = _nearest_cue(q, cues)
             if cue is not None and cue.addressee and cue.addressee not in addressees:
                 addressees.append(cue.addressee)
@@ -725,7 +726,7 @@ class _ChapterAttributor:
         hi = bisect.bisect_left(self.narration_starts, end)
         return [m.character for m in self.narration_mentions[lo:hi] if m.character]
 
-    def candidate_features(self, q: Quotation, habits: Callable[[list[str]], dict[str, list]] | None = None
+    def candidate_features(self, q: Quotation, habits: Callable[[list[str]], dict[str, list]]
                            ) -> tuple[list[str], Any]:
         """The candidate speakers of `q` (the rules' answer, cue characters, the
         conversation's speakers and addressees before and after, characters recently
@@ -780,9 +781,7 @@ class _ChapterAttributor:
             before=before, after=after, previous=previous, in_quote=in_quote,
             near=near, subjects=subjects, spoke_last_conversation=set(spoke_last_conversation),
             in_scene={who for who in candidates if self._mentioned_between(who, scene_start, start)} | set(spoke),
-            **(habits(candidates) if habits else {
-                "style": [None] * len(candidates), "addressing": [0.0] * len(candidates),
-                "partnering": [0.0] * len(candidates)}),
+            **habits(candidates),
             continues_last=ctx.going_on,
             continued_next={who for who in candidates if next_cue is not None and next_cue.continues and (
                 who == next_cue.character or (next_cue.gender and self.gender.get(who) == next_cue.gender))},
