@@ -36,6 +36,7 @@ class Idiolects:
 
     def __init__(self, quotations: Sequence[Quotation]):
         self.words = [words(q.text) for q in quotations]
+        self.lengths = [sum(counts.values()) for counts in self.words]
         self.background: Counter = Counter()
         for counts in self.words:
             self.background.update(counts)
@@ -43,10 +44,10 @@ class Idiolects:
         self.own: dict[str, Counter] = {}
         self.size: Counter = Counter()
         self.explicit = [explicitly_attributed(q) for q in quotations]
-        for q, counts, explicit in zip(quotations, self.words, self.explicit):
+        for q, counts, length, explicit in zip(quotations, self.words, self.lengths, self.explicit):
             if explicit:
                 self.own.setdefault(q.speaker, Counter()).update(counts)
-                self.size[q.speaker] += sum(counts.values())
+                self.size[q.speaker] += length
 
     def score(self, index: int, speaker: str | None, character: str) -> float | None:
         """Log-likelihood ratio of quotation `index`'s words under `character`'s lines
@@ -55,7 +56,7 @@ class Idiolects:
         own = self.own.get(character)
         counts = self.words[index]
         mine = self.explicit[index] and speaker == character
-        size = self.size[character] - (sum(counts.values()) if mine else 0)
+        size = self.size[character] - (self.lengths[index] if mine else 0)
         if own is None or size < MIN_WORDS:
             return None
         ratio = 0.0
