@@ -115,7 +115,7 @@ def collect(root: str, nlp) -> list[NovelData]:
             gold_of = {order[pi]: novel.quotes[gi].speaker for gi, pi in match_quotations(novel.quotes, pred)}
             right = [[k for k, c in enumerate(cands) if gold_of.get(i) is not None and mapping.get(c) == gold_of[i]]
                      for i, cands in enumerate(tables.candidates)]
-            rule_design = design(tables, turn_speakers(tables, [q.speaker for q in quotes]))
+            rule_design = design(tables, rule_turns(tables))
             data.append(NovelData(folder.name, setting, tables, right, order, rule_design, doc, maps, novel))
             print(f"  {folder.name:30s} {setting:10s} {len(quotes)} quotations, "
                   f"{sum(1 for r in right if r)} with a right candidate  {time.perf_counter() - t0:.1f}s", flush=True)
@@ -195,14 +195,23 @@ def _tree_nodes(root: dict) -> dict:
     return nodes
 
 
-def chosen_speakers(nd: NovelData, x: np.ndarray, starts: np.ndarray, stage) -> list:
-    """The speakers one stage chooses, in tables order (rules' answer where no candidates)."""
+def rule_turns(tables):
+    """The turn speakers stage 1 reads: the rules' answers and confidences."""
+    return turn_speakers(tables, [q.speaker for q in tables.rule_quotes], [q.confidence for q in tables.rule_quotes])
+
+
+def chosen_speakers(nd: NovelData, x: np.ndarray, starts: np.ndarray, stage) -> tuple[list, list]:
+    """The speakers one stage chooses and their probabilities, in tables order (the
+    rules' answer where no candidates)."""
     speakers = [q.speaker for q in nd.tables.rule_quotes]
-    scores = stage.score(x)
+    confidence = [q.confidence for q in nd.tables.rule_quotes]
+    p = group_softmax(stage.score(x), starts)
     indexed = [i for i, c in enumerate(nd.tables.candidates) if c]
-    for i, start, stop in zip(indexed, starts, np.append(starts[1:], len(scores))):
-        speakers[i] = nd.tables.candidates[i][int(scores[start:stop].argmax())]
-    return speakers
+    for i, start, stop in zip(indexed, starts, np.append(starts[1:], len(p))):
+        best = int(p[start:stop].argmax())
+        speakers[i] = nd.tables.candidates[i][best]
+        confidence[i] = float(p[start + best])
+    return speakers, confidence
 
 
 def fit(novels: list[NovelData], kind: str) -> Ranker:
@@ -213,14 +222,14 @@ def fit(novels: list[NovelData], kind: str) -> Ranker:
         return Ranker([BlendStage(a, b, TREE_WEIGHT) for a, b in zip(linear.stages, trees.stages)])
     fit_stage = fit_tree_stage if kind == "trees" else fit_linear_stage
     designs = [nd.rule_design if kind == "linear" else
-               tree_design(nd.tables, turn_speakers(nd.tables, [q.speaker for q in nd.tables.rule_quotes]))
+               tree_design(nd.tables, rule_turns(nd.tables))
                for nd in novels]
     stages = []
     for number in range(STAGES):
         stage = fit_stage(novels, designs)
         stages.append(stage)
         if number + 1 < STAGES:
-            designs = [stage.rows(nd.tables, turn_speakers(nd.tables, chosen_speakers(nd, x, starts, stage)))
+            designs = [stage.rows(nd.tables, turn_speakers(nd.tables, *chosen_speakers(nd, x, starts, stage)))
                        for nd, (x, starts) in zip(novels, designs)]
     return Ranker(stages)
 

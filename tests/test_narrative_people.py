@@ -61,9 +61,10 @@ def test_interaction_weights_count_lines_mentions_and_shared_scenes(net_loft):
     # Jory -> Tamsin: three lines to her; Tamsin -> Jory: "…, Jory" and "Jory, wait for me!".
     # Mentions: "Jory ran ahead, and Tamsin followed him" counts both ways; "Tamsin told him".
     assert pair_counts(doc, ids, "Jory Penhallow", "Tamsin Reedy") == (3, 2, 1, 2, 2, 10)
-    # Hester's "Sit down, Tamsin" mentions Tamsin; Tamsin's "Hester says…" mentions Hester;
-    # "Hester mended a net while Tamsin talked" counts both ways; two scenes together.
-    assert pair_counts(doc, ids, "Tamsin Reedy", "Hester Quill") == (1, 0, 2, 2, 2, 7)
+    # Tamsin's "I am cold" answers Hester; Hester's "Sit down, Tamsin, …" is said to her (a
+    # vocative mid-stretch), so a line, not a mention; Tamsin's "Hester says…" mentions
+    # Hester; "Hester mended a net while Tamsin talked" counts both ways; two scenes together.
+    assert pair_counts(doc, ids, "Tamsin Reedy", "Hester Quill") == (1, 1, 2, 1, 2, 7)
     # "Owain held the lantern while she checked the hull": both act; "…, and Owain
     # Blackwood was sitting" after "Her boat": Owain acts, Tamsin is mentioned.
     assert pair_counts(doc, ids, "Tamsin Reedy", "Owain Blackwood") == (1, 0, 1, 2, 1, 5)

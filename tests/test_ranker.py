@@ -34,6 +34,17 @@ def test_sequence_features_read_the_turns_before_and_after():
     assert c[column("same_gender_as_prev")] == 1 and not c[: column("same_gender_as_prev")].any()
 
 
+def test_the_neighbouring_turns_count_as_much_as_their_picks_are_sure():
+    # turns 0..2: A (sure), ?, B (a guess)
+    tables = SimpleNamespace(turns=[(1, 0, 0), (1, 0, 1), (1, 0, 2)])
+    speaker_of = ranker.turn_speakers(tables, ["A", None, "B"], [0.9, 0.0, 0.3])
+    assert speaker_of == {(1, 0, 0): "A", (1, 0, 2): "B"}
+    a, b = ranker.sequence_rows(["A", "B"], (1, 0, 1), speaker_of, {}, {})
+    assert a[column("prev_1")] == 1 and a[column("prev_1_sure")] == pytest.approx(0.9)
+    assert b[column("next_1")] == 1 and b[column("next_1_sure")] == pytest.approx(0.3)
+    assert a[column("next_1_sure")] == 0 and b[column("prev_1_sure")] == 0
+
+
 def test_design_crosses_each_row_with_its_condition_only():
     static = np.zeros((2, len(ranker.STATIC_FEATURES)), dtype=np.float32)
     static[0, ranker.STATIC_FEATURES.index("cue")] = 1.0

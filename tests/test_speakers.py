@@ -294,3 +294,29 @@ def test_a_paragraph_ending_in_a_lead_in_names_the_next_speaker(tmp_path, lead_i
             f"{lead_in}\n\n"
             "\"What glorious weather for the boats!\"\n")
     assert speakers_and_kinds(tmp_path, text)[1] == (speaker, "explicit")
+
+
+def test_a_name_set_off_by_commas_mid_quotation_is_the_addressee(tmp_path):
+    # "..., Ida, or ..." names whom Tom asks: the next, unmarked line is hers, not Rosa's
+    text = ("Rosa Kemp, Tom Hale and Ida Vance stood in the yard by the cart. Rosa Kemp held the lantern. "
+            "Tom Hale held the reins. Ida Vance held nothing at all; she was cold.\n\n"
+            "\"Is it far to the mill?\" asked Ida.\n\n"
+            "\"Six miles,\" said Rosa. \"The road will be dark by six.\"\n\n"
+            "\"Well, are you coming with us, Ida, or are you staying?\" Tom asked.\n\n"
+            "\"Coming, if there is room.\"\n")
+    said = speakers_and_addressees(tmp_path, text)
+    assert said[2] == ("Tom Hale", ["Ida Vance"])
+    assert said[3][0] == "Ida Vance"  # Rosa spoke two turns before, but Tom asked Ida
+
+
+@pytest.mark.parametrize("line, addressee", [
+    ("Ida!", "Ida Vance"),      # a name called out: the addressee
+    ("Ida?", "Rosa Kemp"),      # a name asked about: an answer to Rosa, not a call to Ida
+])
+def test_a_name_alone_is_the_addressee_unless_asked(tmp_path, line, addressee):
+    text = ("Rosa Kemp and Tom Hale stood in the yard. Ida Vance was somewhere in the barn. Rosa Kemp "
+            "held the lantern.\n\n"
+            "\"Who left the gate open?\" asked Rosa.\n\n"
+            f"\"{line}\" said Tom.\n")
+    said = speakers_and_addressees(tmp_path, text)
+    assert said[1] == ("Tom Hale", [addressee])

@@ -84,6 +84,7 @@ SEQUENCE_FEATURES = (
     "expected",               # addressed by the last turn's speaker, or spoke two turns ago (not last)
     "same_gender_as_prev",    # same known gender as the last turn's speaker, not that speaker
     "turns_spoken",           # turns spoken in the LOOK turns around, scaled to 0..1
+    "prev_1_sure", "next_1_sure",  # prev_1 / next_1 weighted by how sure that turn's pick was
 )
 BASE_FEATURES = STATIC_FEATURES + SEQUENCE_FEATURES
 CONDITIONS = ("named", "pronoun", "beat", "none", "none_first")
@@ -178,14 +179,19 @@ def sequence_rows(candidates: Sequence[str], turn: tuple[int, int, int], speaker
     last = before[0] if before else None
     last_gender = gender.get(last, "unknown") if last else "unknown"
     addressed = vocatives.get((chapter, conversation, t - 1), ())
+    sure = getattr(speaker_of, "sure", {})
     for r, who in enumerate(candidates):
         row = rows[r]
         if who in before:
             ago = before.index(who) + 1
             row[_SEQUENCE_INDEX["prev_4_plus" if ago >= 4 else f"prev_{ago}"]] = 1.0
+            if ago == 1:
+                row[_SEQUENCE_INDEX["prev_1_sure"]] = sure.get((chapter, conversation, t - 1), 1.0)
         if who in after:
             ahead = after.index(who) + 1
             row[_SEQUENCE_INDEX["next_3_plus" if ahead >= 3 else f"next_{ahead}"]] = 1.0
+            if ahead == 1:
+                row[_SEQUENCE_INDEX["next_1_sure"]] = sure.get((chapter, conversation, t + 1), 1.0)
         if last == who and after and after[0] == who:
             row[_SEQUENCE_INDEX["sandwiched"]] = 1.0
         if who != last and (who in addressed or (len(before) >= 2 and before[1] == who)):
@@ -197,12 +203,23 @@ def sequence_rows(candidates: Sequence[str], turn: tuple[int, int, int], speaker
     return rows
 
 
-def turn_speakers(tables: Any, speakers: Sequence[str | None]) -> dict:
-    """(chapter, conversation, turn) -> the speaker of the turn's last quotation."""
-    out: dict = {}
-    for turn, speaker in zip(tables.turns, speakers):
+class TurnSpeakers(dict):
+    """(chapter, conversation, turn) -> the speaker of the turn's last quotation; `sure`
+    maps the same turns to how sure that pick was (the rules' confidence, then a stage's
+    probability), so a later stage can lean less on a guessed neighbour."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sure: dict = {}
+
+
+def turn_speakers(tables: Any, speakers: Sequence[str | None],
+                  confidence: Sequence[float] | None = None) -> TurnSpeakers:
+    out = TurnSpeakers()
+    for k, (turn, speaker) in enumerate(zip(tables.turns, speakers)):
         if speaker:
             out[turn] = speaker
+            out.sure[turn] = confidence[k] if confidence is not None else 1.0
     return out
 
 
@@ -387,7 +404,7 @@ class Ranker:
         confidence = [q.confidence for q in tables.rule_quotes]
         indexed = [i for i, c in enumerate(tables.candidates) if c]
         for stage in self.stages:
-            x, starts = stage.rows(tables, turn_speakers(tables, speakers))
+            x, starts = stage.rows(tables, turn_speakers(tables, speakers, confidence))
             if not len(starts):
                 break
             p = group_softmax(stage.score(x), starts)

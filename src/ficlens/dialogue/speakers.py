@@ -73,7 +73,12 @@ NEAR_PARAGRAPHS = 2  # paragraphs before the quotation's own whose narration men
 
 _VOCATIVE_END = re.compile(r",\s*(?:(?:my\s+)?(?:dear|dearest|own|poor|good)\s+)*((?:[A-Z][\w'’.-]*\s?){1,4})[.!?]*\s*$")
 _VOCATIVE_START = re.compile(r"^\s*(?:(?:Oh|O|Ah|Well|Yes|No|Dear|My dear)[,!]?\s+)?((?:[A-Z][\w'’.-]*\s?){1,4}),")
-_VOCATIVE_WHOLE = re.compile(r"^\s*((?:[A-Z][\w'’.-]*\s?){1,4})[.!?]+\s*$")
+# a name alone ("Harry Potter." "Ida!"), but not asked about ("Miss Quested?": on PDNC DEV
+# someone else 9 times in 13, an answer or a question about them)
+_VOCATIVE_WHOLE = re.compile(r"^\s*((?:[A-Z][\w'’.-]*\s?){1,4})[.!]+\s*$")
+# ", Aziz, or aren't you?": a name set off by a comma inside the stretch (PDNC DEV: the
+# addressee 89% of the time; the rest mostly lists, "Jane, Elizabeth, and Mary").
+_VOCATIVE_MID = re.compile(r",\s*(?:(?:my\s+)?(?:dear|dearest|own|poor|good)\s+)*((?:[A-Z][\w'’.-]*\s?){1,4}?)\s*[,;:!?.]")
 
 
 # Parser-free speech-verb patterns right next to a quotation ("said Jane", "Jane
@@ -897,17 +902,17 @@ class _ChapterAttributor:
         # each stretch's start and end ("Is it clear, my dear Lizzy?" -- said Jane -- "...")
         stretches = [self.chapter.text[s:e] for s, e in q.spans]
         tries = [(p, t) for t in stretches for p in (_VOCATIVE_START, _VOCATIVE_END)] + [(_VOCATIVE_WHOLE, q.text)]
-        for pattern, text in tries:
-            m = pattern.search(text)
-            if m:
-                words = m.group(1).strip().rstrip(".").split()
-                while words and words[0] in _NOT_VOCATIVE:
-                    words = words[1:]  # "Only Wren." -> "Wren"
-                if not words:
-                    continue
-                who = self.resolve_name(" ".join(words))
-                if who and who not in found:
-                    found.append(who)
+        matches = [m for pattern, text in tries for m in [pattern.search(text)] if m]
+        matches += [m for text in stretches for m in _VOCATIVE_MID.finditer(text)]
+        for m in matches:
+            words = m.group(1).strip().rstrip(".").split()
+            while words and words[0] in _NOT_VOCATIVE:
+                words = words[1:]  # "Only Wren." -> "Wren"
+            if not words:
+                continue
+            who = self.resolve_name(" ".join(words))
+            if who and who not in found:
+                found.append(who)
         return found
 
     def _default_addressees(self, speaker: str | None, history: list[Turn]) -> list[str]:
