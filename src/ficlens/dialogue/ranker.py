@@ -171,7 +171,8 @@ def static_rows(candidates: Sequence[str], facts: dict, attributor: Any) -> np.n
 def sequence_rows(candidates: Sequence[str], turn: tuple[int, int, int], speaker_of: dict,
                   vocatives: dict, gender: dict) -> np.ndarray:
     """The (candidates x SEQUENCE_FEATURES) matrix for one quotation of `turn`,
-    given `speaker_of[turn]` for the conversation's turns."""
+    given `speaker_of[turn]` for the conversation's turns (a `TurnSpeakers`; a plain
+    dict counts every pick as sure)."""
     rows = np.zeros((len(candidates), len(SEQUENCE_FEATURES)), dtype=np.float32)
     chapter, conversation, t = turn
     before = [speaker_of.get((chapter, conversation, t - k)) for k in range(1, LOOK + 1) if t - k >= 0]
@@ -215,6 +216,8 @@ class TurnSpeakers(dict):
 
 def turn_speakers(tables: Any, speakers: Sequence[str | None],
                   confidence: Sequence[float] | None = None) -> TurnSpeakers:
+    """Each turn's speaker from `speakers` (tables order), and how sure each pick was
+    from `confidence` (1.0 for every pick without it)."""
     out = TurnSpeakers()
     for k, (turn, speaker) in enumerate(zip(tables.turns, speakers)):
         if speaker:
