@@ -42,7 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from speaker_dev import cached_parses  # noqa: E402
 
 from ficlens.dialogue.ranker import (  # noqa: E402
-    BlendStage, LinearStage, Ranker, TreeStage, design, group_softmax, tree_design, turn_speakers)
+    BlendStage, LinearStage, Ranker, TreeStage, design, group_softmax, rule_answers, stage_answers, tree_design,
+    turn_speakers)
 from ficlens.dialogue.speakers import CandidateTables, candidate_tables  # noqa: E402
 from ficlens.eval.matching import combine, map_characters, match_quotations  # noqa: E402
 from ficlens.eval.pdnc import TEST_NOVELS, load_novel, novel_folders, predicted_quotes, score_document  # noqa: E402
@@ -197,21 +198,7 @@ def _tree_nodes(root: dict) -> dict:
 
 def rule_turns(tables):
     """The turn speakers stage 1 reads: the rules' answers and confidences."""
-    return turn_speakers(tables, [q.speaker for q in tables.rule_quotes], [q.confidence for q in tables.rule_quotes])
-
-
-def chosen_speakers(nd: NovelData, x: np.ndarray, starts: np.ndarray, stage) -> tuple[list, list]:
-    """The speakers one stage chooses and their probabilities, in tables order (the
-    rules' answer where no candidates)."""
-    speakers = [q.speaker for q in nd.tables.rule_quotes]
-    confidence = [q.confidence for q in nd.tables.rule_quotes]
-    p = group_softmax(stage.score(x), starts)
-    indexed = [i for i, c in enumerate(nd.tables.candidates) if c]
-    for i, start, stop in zip(indexed, starts, np.append(starts[1:], len(p))):
-        best = int(p[start:stop].argmax())
-        speakers[i] = nd.tables.candidates[i][best]
-        confidence[i] = float(p[start + best])
-    return speakers, confidence
+    return turn_speakers(tables, *rule_answers(tables))
 
 
 def fit(novels: list[NovelData], kind: str) -> Ranker:
@@ -229,7 +216,7 @@ def fit(novels: list[NovelData], kind: str) -> Ranker:
         stage = fit_stage(novels, designs)
         stages.append(stage)
         if number + 1 < STAGES:
-            designs = [stage.rows(nd.tables, turn_speakers(nd.tables, *chosen_speakers(nd, x, starts, stage)))
+            designs = [stage.rows(nd.tables, turn_speakers(nd.tables, *stage_answers(nd.tables, stage.score(x), starts)))
                        for nd, (x, starts) in zip(novels, designs)]
     return Ranker(stages)
 

@@ -371,6 +371,24 @@ class BlendStage:
         return {**self.linear.to_json(), **self.trees.to_json(), "tree_weight": self.tree_weight}
 
 
+def rule_answers(tables: Any) -> tuple[list[str | None], list[float]]:
+    """The rules' speaker and confidence for each quotation: what stage 1's turn facts read."""
+    return [q.speaker for q in tables.rule_quotes], [q.confidence for q in tables.rule_quotes]
+
+
+def stage_answers(tables: Any, scores: np.ndarray, starts: np.ndarray) -> tuple[list[str | None], list[float]]:
+    """Each quotation's best candidate under one stage's `scores` and its probability
+    (the rules' answer where the quotation has no candidates)."""
+    speakers, confidence = rule_answers(tables)
+    p = group_softmax(scores, starts)
+    indexed = [i for i, c in enumerate(tables.candidates) if c]
+    for i, start, stop in zip(indexed, starts, np.append(starts[1:], len(p))):
+        best = int(p[start:stop].argmax())
+        speakers[i] = tables.candidates[i][best]
+        confidence[i] = float(p[start + best])
+    return speakers, confidence
+
+
 class Ranker:
     """Scorers applied in stages (`LinearStage`, `TreeStage` or `BlendStage`): each
     stage's choices become the turn speakers the next stage's sequence features read."""
@@ -403,18 +421,12 @@ class Ranker:
 
     def decide(self, tables: Any) -> tuple[list[str | None], list[float]]:
         """Each quotation's chosen speaker and its probability."""
-        speakers: list[str | None] = [q.speaker for q in tables.rule_quotes]
-        confidence = [q.confidence for q in tables.rule_quotes]
-        indexed = [i for i, c in enumerate(tables.candidates) if c]
+        speakers, confidence = rule_answers(tables)
         for stage in self.stages:
             x, starts = stage.rows(tables, turn_speakers(tables, speakers, confidence))
             if not len(starts):
                 break
-            p = group_softmax(stage.score(x), starts)
-            for i, start, stop in zip(indexed, starts, np.append(starts[1:], len(p))):
-                best = int(p[start:stop].argmax())
-                speakers[i] = tables.candidates[i][best]
-                confidence[i] = float(p[start + best])
+            speakers, confidence = stage_answers(tables, stage.score(x), starts)
         return speakers, confidence
 
     def choose(self, tables: Any) -> list[Quotation]:

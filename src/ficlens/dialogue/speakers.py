@@ -71,14 +71,18 @@ RECENT_WINDOW = 2500  # characters of narration before a quotation the ranker lo
 RECENT_CHARACTERS = 6  # ... and how many distinct characters it takes from there
 NEAR_PARAGRAPHS = 2  # paragraphs before the quotation's own whose narration mentions are counted
 
-_VOCATIVE_END = re.compile(r",\s*(?:(?:my\s+)?(?:dear|dearest|own|poor|good)\s+)*((?:[A-Z][\w'’.-]*\s?){1,4})[.!?]*\s*$")
-_VOCATIVE_START = re.compile(r"^\s*(?:(?:Oh|O|Ah|Well|Yes|No|Dear|My dear)[,!]?\s+)?((?:[A-Z][\w'’.-]*\s?){1,4}),")
+# A vocative's words: up to four capitalised words ("Mr. Darcy", "Miss Elizabeth Bennet"),
+# after any endearment ("my dear Lizzy", "poor Mr. Beebe").
+_VOCATIVE_WORDS = r"(?:[A-Z][\w'’.-]*\s?){1,4}"
+_ENDEARMENT = r"(?:(?:my\s+)?(?:dear|dearest|own|poor|good)\s+)*"
+_VOCATIVE_END = re.compile(rf",\s*{_ENDEARMENT}({_VOCATIVE_WORDS})[.!?]*\s*$")
+_VOCATIVE_START = re.compile(rf"^\s*(?:(?:Oh|O|Ah|Well|Yes|No|Dear|My dear)[,!]?\s+)?({_VOCATIVE_WORDS}),")
 # a name alone ("Harry Potter." "Ida!"), but not asked about ("Miss Quested?": on PDNC DEV
 # someone else 9 times in 13, an answer or a question about them)
-_VOCATIVE_WHOLE = re.compile(r"^\s*((?:[A-Z][\w'’.-]*\s?){1,4})[.!]+\s*$")
+_VOCATIVE_WHOLE = re.compile(rf"^\s*({_VOCATIVE_WORDS})[.!]+\s*$")
 # ", Aziz, or aren't you?": a name set off by a comma inside the stretch (PDNC DEV: the
 # addressee 89% of the time; the rest mostly lists, "Jane, Elizabeth, and Mary").
-_VOCATIVE_MID = re.compile(r",\s*(?:(?:my\s+)?(?:dear|dearest|own|poor|good)\s+)*((?:[A-Z][\w'’.-]*\s?){1,4}?)\s*[,;:!?.]")
+_VOCATIVE_MID = re.compile(rf",\s*{_ENDEARMENT}({_VOCATIVE_WORDS}?)\s*[,;:!?.]")
 
 
 # Parser-free speech-verb patterns right next to a quotation ("said Jane", "Jane
