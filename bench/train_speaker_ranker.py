@@ -231,10 +231,13 @@ def rescored(nd: NovelData, ranker: Ranker | None):
 
 
 def summary(scores) -> str:
+    """Accuracy over all quotations, per quote type, and the mean of the novels' own
+    accuracies (which weighs a short novel like a long one)."""
     d = combine(scores).to_dict()
     by = d["speaker_accuracy_by_type"]
+    per_novel = np.mean([s.accuracy for s in scores])
     return (f"{d['speaker_accuracy']:.4f} (explicit {by['Explicit']:.3f}, anaphoric {by['Anaphoric']:.3f}, "
-            f"implicit {by['Implicit']:.3f})")
+            f"implicit {by['Implicit']:.3f}; novels' mean {per_novel:.4f})")
 
 
 def cross_validate(data: list[NovelData], kind: str) -> None:

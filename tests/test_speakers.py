@@ -320,3 +320,20 @@ def test_a_name_alone_is_the_addressee_unless_asked(tmp_path, line, addressee):
             f"\"{line}\" said Tom.\n")
     said = speakers_and_addressees(tmp_path, text)
     assert said[1] == ("Tom Hale", [addressee])
+
+
+@pytest.mark.parametrize("paragraph, speakers", [
+    # the patterns find "Wren asked" after the first quotation; the second has its own
+    # cue before it in the parse ("Moss only answered")
+    ('"Is it the sluice?" Wren asked as she ran; but Moss only answered "Hurry!" and ran on.',
+     ["Wren Tally", "Moss Harlow"]),
+    # "said Wren" follows the second quotation, so the first is the one Wren heard Moss say
+    ('Wren heard Moss say in a low voice, "The gate is shut." "Then we climb," said Wren.',
+     ["Moss Harlow", "Wren Tally"]),
+])
+def test_each_quotation_of_a_paragraph_takes_the_cue_on_its_own_side(tmp_path, paragraph, speakers):
+    text = ("Wren Tally and Moss Harlow ran down the lane to the mill. Wren Tally carried her lantern. "
+            "Moss Harlow carried his rope.\n\n"
+            "\"Is that the mill?\" said Wren.\n\n"
+            f"{paragraph}\n")
+    assert [s for s, _ in speakers_and_kinds(tmp_path, text)][1:] == speakers

@@ -559,10 +559,11 @@ class _ChapterAttributor:
         return ranked[0] if ranked else None
 
     def _cues(self, para, quotes: list[Quotation]) -> list[Cue]:
-        if quotes:
-            found = self._pattern_cues(para, quotes)
-            if found:
-                return found
+        found = self._pattern_cues(para, quotes) if quotes else []
+        # each pattern cue stands right after the closing mark of the quotation it is for
+        uncovered = [q for q in quotes if not any(c.position == e + 1 for c in found for _, e in q.spans)]
+        if found and not uncovered:
+            return found
         quoted = [(s, e) for q in quotes for s, e in q.spans]
 
         def in_quote(pos: int) -> bool:
@@ -572,6 +573,8 @@ class _ChapterAttributor:
         narration = [(tok, pos) for tok, pos in self._tokens_of_paragraph(para) if not in_quote(pos)]
         narration_ids = {tok.i for tok, _ in narration}
         for tok, pos in narration:
+            if found and tok.dep_ == "relcl":
+                continue  # describes someone ("a hesitation which Emma thought becoming"), says nothing
             if tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in SPEECH_VERBS:
                 subj = _subject_of(tok)
                 if subj is not None and subj.i in narration_ids:
@@ -584,6 +587,12 @@ class _ChapterAttributor:
                     cue = self._cue_for_subject(owner, pos, speech=True)
                     if cue:
                         cues.append(cue)
+        if found:
+            # a quotation the patterns left without a cue of its own gets a lead-in from
+            # the parse: '"What trial is it?" Alice panted; but the Gryphon only answered
+            # "Come on!"' — one that no other quotation separates from it
+            return found + [c for c in cues if not any(f.start < c.end and c.start < f.end for f in found)
+                            and any(c.position < q.spans[0][0] and _adjacent(q, c, quotes) for q in uncovered)]
         if not cues and quotes:
             # a lead-in right before the first quotation that the parse missed: "Emma's
             # remark was--", "Elizabeth answered,"
@@ -684,7 +693,7 @@ class _ChapterAttributor:
         for q in quotes:
             addressees = self._vocatives(q)
             addressees += [who for who in told if who not in addressees]
-            cue = _nearest_cue(q, cues)
+            cue = _nearest_cue(q, cues, quotes)
             if cue is not None and cue.addressee and cue.addressee not in addressees:
                 addressees.append(cue.addressee)
             speaker, how = None, "fallback"
@@ -984,7 +993,18 @@ def _subject_of(verb):
     return None
 
 
-def _nearest_cue(q: Quotation, cues: list[Cue]) -> Cue | None:
+def _adjacent(q: Quotation, cue: Cue, quotes: Sequence[Quotation]) -> bool:
+    """Whether no other quotation of the paragraph stands between `cue` and `q` (or
+    around the cue: '"Yes," she said, "I know." "Go!"' — "she said" is not the third's)."""
+    start, end = q.spans[0][0], q.spans[-1][1]
+    low, high = (end, cue.position) if cue.position >= end else (cue.position, start)
+    return not any(other.spans[0][0] < high and other.spans[-1][1] > low for other in quotes if other is not q)
+
+
+def _nearest_cue(q: Quotation, cues: list[Cue], quotes: Sequence[Quotation] = ()) -> Cue | None:
+    # a cue with another quotation between it and this one is that one's: in
+    # 'Alice heard the King say, "You are all pardoned." "Good!" she said' the first is the King's
+    cues = [c for c in cues if _adjacent(q, c, quotes)] or cues
     if not cues:
         return None
     if len(cues) == 1 or len({c.character for c in cues}) == 1:
