@@ -449,12 +449,15 @@ class _ChapterAttributor:
                 self.turn_speakers[self.context[q.spans[0][0]].turn[1:]] = q.speaker
         return result
 
-    def _pattern_cues(self, para, quotes: list[Quotation]) -> list[Cue]:
-        """Speech-verb patterns in the narration that follows each quotation."""
+    def _pattern_cues(self, para, quotes: list[Quotation]) -> tuple[list[Cue], list[Quotation]]:
+        """Speech-verb patterns in the narration that follows each quotation, and the
+        quotations that have none right after them."""
         text = self.chapter.text
         cues: list[Cue] = []
+        uncovered: list[Quotation] = []
         bounds = sorted({s for q in quotes for s, _ in q.spans} | {para.end + 1})
         for q in quotes:
+            before = len(cues)
             for _s, e in q.spans:
                 after = e + 1  # past the closing mark
                 stop = min((b for b in bounds if b > after), default=para.end) - 1
@@ -465,7 +468,9 @@ class _ChapterAttributor:
                     if cue is not None:
                         cues.append(replace(cue, continues=bool(_CONTINUING.search(m.group(0)))))
                         break
-        return cues
+            if len(cues) == before:
+                uncovered.append(q)
+        return cues, uncovered
 
     def _pattern_cue(self, m: re.Match, after: int, window: str) -> Cue | None:
         """The cue one of `_AFTER_PATTERNS` found in `window` (the narration from
@@ -559,9 +564,7 @@ class _ChapterAttributor:
         return ranked[0] if ranked else None
 
     def _cues(self, para, quotes: list[Quotation]) -> list[Cue]:
-        found = self._pattern_cues(para, quotes) if quotes else []
-        # each pattern cue stands right after the closing mark of the quotation it is for
-        uncovered = [q for q in quotes if not any(c.position == e + 1 for c in found for _, e in q.spans)]
+        found, uncovered = self._pattern_cues(para, quotes)
         if found and not uncovered:
             return found
         quoted = [(s, e) for q in quotes for s, e in q.spans]
@@ -789,7 +792,7 @@ class _ChapterAttributor:
         subjects = self._paragraph_subjects(ctx.paragraph)
         scene_start = max((b.offset for b in self.chapter.scene_breaks if b.offset <= start), default=0)
         candidates: list[str] = []
-        for who in (q.speaker, ctx.speaker, *cue_characters, *spoke, *spoke_after, *named_ago, *named_next,
+        for who in (q.speaker, ctx.speaker, *cue_characters, *spoke, *spoke_after, *named_ago, *sorted(named_next),
                     *recent, *sorted(before), *sorted(after), *sorted(previous), self.narrator):
             if who and who not in candidates:
                 candidates.append(who)
