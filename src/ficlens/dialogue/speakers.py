@@ -1004,9 +1004,10 @@ def _adjacent(q: Quotation, cue: Cue, quotes: Sequence[Quotation]) -> bool:
     return not any(other.spans[0][0] < high and other.spans[-1][1] > low for other in quotes if other is not q)
 
 
-def _nearest_cue(q: Quotation, cues: list[Cue], quotes: Sequence[Quotation] = ()) -> Cue | None:
-    # a cue with another quotation between it and this one is that one's: in
-    # 'Alice heard the King say, "You are all pardoned." "Good!" she said' the first is the King's
+def _nearest_cue(q: Quotation, cues: list[Cue], quotes: Sequence[Quotation]) -> Cue | None:
+    """The cue for `q` among its paragraph's `cues`. One with another of the paragraph's
+    `quotes` between it and `q` is that one's: in 'Alice heard the King say, "You are
+    all pardoned." "Good!" she said' the first quotation is the King's."""
     cues = [c for c in cues if _adjacent(q, c, quotes)] or cues
     if not cues:
         return None
